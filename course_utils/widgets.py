@@ -1,0 +1,281 @@
+"""Live plots: one figure drawn once, redrawn in place when a control moves.
+
+The usual notebook pattern, ``interact(f)`` with an ``f`` that builds a new
+figure every call, rebuilds axes, ticks and labels each time, and prints into
+an ``Output`` widget that nbval cannot compare. A :class:`LivePlot` instead
+
+1. calls ``draw(fig)`` once to build the axes and the *moving* artists,
+2. renders everything else once and keeps it as a background bitmap,
+3. on each control change calls ``update(artists, **values)``, which only sets
+   the artists' data, then paints just those artists on the background
+   (matplotlib "blitting") and sends the PNG to an ``ipywidgets.Image``.
+
+Its notebook output carries the widget *and* a PNG of the first state, so the
+figure is visible to a reader without a kernel (GitHub, nbviewer, an
+untrusted notebook).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from types import SimpleNamespace
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+from .plotting import new_figure
+
+#: CSS class of every live plot's outer box; the browser tests look for it.
+CSS_CLASS = "course-liveplot"
+
+DrawFn = Callable[[Any], Any]
+UpdateFn = Callable[..., "str | None"]
+
+
+def _artists_in(obj: Any) -> list[Artist]:
+    """Every moving artist in ``obj``: an artist, or a dict, list, tuple or namespace of them.
+
+    Axes are containers, not moving parts: ``draw`` may return them so that
+    ``update`` can change their limits, and they stay in the background.
+    """
+    if isinstance(obj, (Axes, Figure)):
+        return []
+    if isinstance(obj, Artist):
+        return [obj]
+    if isinstance(obj, Mapping):
+        items: Iterable = obj.values()
+    elif isinstance(obj, (list, tuple)):
+        items = obj
+    elif isinstance(obj, SimpleNamespace):
+        items = vars(obj).values()
+    else:
+        return []
+    return [artist for item in items for artist in _artists_in(item)]
+
+
+def png_bytes(rgba: np.ndarray) -> bytes:
+    """Encode an ``(h, w, 4)`` uint8 image as PNG, with fast (light) compression."""
+    buf = io.BytesIO()
+    PILImage.fromarray(np.asarray(rgba)[..., :3]).save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+class LivePlot:
+    """An interactive figure: controls on the left, a figure redrawn in place.
+
+    Parameters
+    ----------
+    draw : callable ``draw(fig) -> artists``
+        Builds the axes on ``fig`` and returns the artists that change (a dict,
+        list or namespace of them). Everything not returned is static.
+    update : callable ``update(artists, **values) -> str | None``
+        Sets the artists' data from the controls' current values. It may return
+        a short HTML status (the current loss, "diverged"...) shown under the
+        figure.
+    controls : dict of str to ipywidgets.ValueWidget
+        The controls, by the keyword ``update`` receives.
+    figsize : (float, float), default (6, 4)
+        Figure size in inches (100 dpi).
+    title : str, optional
+        Shown above the controls.
+    kind : {"analytic", "retrain"}
+        Whether an update evaluates a formula or retrains a model; the
+        benchmark holds the two to different time budgets.
+
+    Attributes
+    ----------
+    fig, artists, controls, image, status
+        The pieces, reachable so a test can drive the demo without a browser.
+    frames : int
+        How many times the figure has been redrawn.
+
+    Examples
+    --------
+    >>> import ipywidgets as W
+    >>> import numpy as np
+    >>> x = np.linspace(-5, 5, 50)
+    >>> def draw(fig):
+    ...     ax = fig.add_subplot(xlim=(-5, 5), ylim=(-1, 1))
+    ...     return {"line": ax.plot(x, 0 * x)[0]}
+    >>> def update(artists, w):
+    ...     artists["line"].set_ydata(np.tanh(w * x))
+    ...     return f"w = {w:.1f}"
+    >>> demo = LivePlot(draw, update, {"w": W.FloatSlider(value=1.0, min=0, max=3)})
+    >>> demo.set(w=2.0)
+    >>> demo.frames, demo.status.value
+    (2, 'w = 2.0')
+    """
+
+    def __init__(
+        self,
+        draw: DrawFn,
+        update: UpdateFn,
+        controls: Mapping[str, W.ValueWidget],
+        *,
+        figsize: tuple[float, float] = (6.0, 4.0),
+        title: str | None = None,
+        kind: str = "analytic",
+    ) -> None:
+        if not callable(draw) or not callable(update):
+            raise TypeError("`draw` and `update` must be functions")
+        if not isinstance(controls, Mapping) or not controls:
+            raise TypeError(f"`controls` must be a non-empty dict of name -> widget, got {controls!r}")
+        for name, control in controls.items():
+            if not isinstance(control, W.ValueWidget):
+                raise TypeError(f"`controls[{name!r}]` must be an ipywidgets control, got {control!r}")
+        if kind not in ("analytic", "retrain"):
+            raise ValueError(f"`kind` must be 'analytic' or 'retrain', got {kind!r}")
+        self.kind = kind
+        self.draw_fn, self.update_fn = draw, update
+        self.controls = dict(controls)
+        self.figsize = figsize
+        self.title = title
+        self.frames = 0
+        self.error: str | None = None
+
+        self.fig = new_figure(figsize)
+        self.artists = draw(self.fig)
+        self._moving = _artists_in(self.artists)
+        for artist in self._moving:
+            artist.set_animated(True)
+        self._background = None
+        self._limits: list[tuple[float, ...]] = []
+
+        self.image = W.Image(format="png", layout=W.Layout(width=f"{figsize[0] * 100:.0f}px"))
+        self.status = W.HTML(layout=W.Layout(min_height="1.6em"))
+        heading = [W.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        if figsize[0] <= 6.5:  # controls beside a small figure, above a wide one
+            panel = W.VBox(heading + list(self.controls.values()),
+                           layout=W.Layout(min_width="300px", max_width="360px"))
+            self.widget = W.HBox([panel, W.VBox([self.image, self.status])])
+        else:
+            for control in self.controls.values():
+                control.layout.width = "340px"
+            panel = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
+            self.widget = W.VBox(heading + [panel, self.image, self.status])
+        self.widget.add_class(CSS_CLASS)
+
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh(full=True)
+
+    # -- drawing ---------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, by name."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    def redraw_background(self) -> None:
+        """Re-render the static part; call it after changing labels or ticks.
+
+        A change of an axes' limits is noticed without this call.
+        """
+        self._background = None
+
+    def _axes_limits(self) -> list[tuple[float, ...]]:
+        return [(*ax.get_xlim(), *ax.get_ylim()) for ax in self.fig.axes]
+
+    def refresh(self, full: bool = False) -> None:
+        """Run ``update`` with the current values and redraw the image."""
+        try:
+            status = self.update_fn(self.artists, **self.values())
+        except Exception as exc:  # shown to the student, and kept for tests
+            self.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            self.status.value = (f'<span class="course-liveplot-error" style="color:#D55E00">'
+                                 f"error: {html.escape(self.error)}</span>")
+            raise
+        self.error = None
+        if full:
+            self._background = None
+        self.image.value = self.render()
+        self.status.value = status or ""
+        self.frames += 1
+
+    def render(self) -> bytes:
+        """Paint the moving artists on the cached background and return PNG bytes."""
+        canvas = self.fig.canvas
+        limits = self._axes_limits()
+        if self._background is None or limits != self._limits:
+            canvas.draw()  # animated artists are left out of a full draw
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._limits = limits
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._moving:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+        return png_bytes(canvas.buffer_rgba())
+
+    def set(self, **values: Any) -> None:
+        """Move controls programmatically (as a student would), e.g. ``demo.set(w=2.0)``."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise KeyError(f"unknown control(s) {sorted(unknown)}; this demo has {sorted(self.controls)}")
+        with self.widget.hold_sync():
+            for name, value in values.items():
+                control = self.controls[name]
+                control.unobserve(self._on_change, names="value")
+                try:
+                    control.value = value
+                finally:
+                    control.observe(self._on_change, names="value")
+        self.refresh()
+
+    def _on_change(self, _change: dict) -> None:
+        self.refresh()
+
+    # -- display ---------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data = dict(data)
+        data["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        data["text/plain"] = repr(self)
+        return data
+
+    def __repr__(self) -> str:
+        name = f"{self.title!r}, " if self.title else ""
+        return f"LivePlot({name}controls={list(self.controls)})"
+
+
+def naive_frame(draw: DrawFn, update: UpdateFn, values: Mapping[str, Any],
+                figsize: tuple[float, float] = (6.0, 4.0)) -> bytes:
+    """One frame the usual ``interact`` way: a new pyplot figure, drawn whole, saved, closed.
+
+    Used by the benchmark to compare with :class:`LivePlot` on the same demo.
+    """
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figsize, dpi=100, layout="constrained")
+    artists = draw(fig)
+    update(artists, **values)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def slider(value: float, lo: float, hi: float, step: float, label: str,
+           readout_format: str = ".2f") -> W.FloatSlider:
+    """A float slider with a readable label and room for it.
+
+    Examples
+    --------
+    >>> s = slider(1.8, 0, 4, 0.1, "w (°F per °C)")
+    >>> s.value, s.description
+    (1.8, 'w (°F per °C)')
+    """
+    if not lo <= value <= hi:
+        raise ValueError(f"`value` must lie in [{lo}, {hi}], got {value}")
+    return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=label,
+                         readout_format=readout_format, continuous_update=True,
+                         style={"description_width": "initial"},
+                         layout=W.Layout(width="100%"))

@@ -1,0 +1,39 @@
+"""Every demo builds, reacts to each control at its extremes, and never raises."""
+
+import numpy as np
+import pytest
+
+from course_utils.demos import all_demos
+from course_utils.demos.single_neuron import descent_demo
+
+DEMOS = all_demos()
+
+
+def test_demos_are_found():
+    assert {"single_neuron.line_fit_demo", "single_neuron.descent_demo"} <= set(DEMOS)
+
+
+@pytest.mark.parametrize("name", sorted(DEMOS))
+def test_every_control_at_its_extremes(name):
+    demo = DEMOS[name]()
+    assert demo.frames == 1 and demo.image.value
+    for control_name, control in demo.controls.items():
+        if hasattr(control, "min"):
+            for value in (control.min, control.max):
+                demo.set(**{control_name: value})
+                assert demo.error is None
+    assert demo.frames == 1 + 2 * sum(hasattr(c, "min") for c in demo.controls.values())
+
+
+def test_descent_demo_says_diverged():
+    demo = descent_demo(lr=0.009)
+    assert "diverged" in demo.status.value
+    demo.set(lr=0.001)
+    assert "diverged" not in demo.status.value and "w = " in demo.status.value
+
+
+def test_descent_demo_path_ends_at_the_learned_weights():
+    demo = descent_demo(lr=0.005, steps=5000)
+    w_path, b_path = demo.artists["path"].get_data()
+    assert abs(w_path[-1] - 1.8) < 0.01 and abs(b_path[-1] - 32) < 0.01
+    assert np.isfinite(w_path).all()
