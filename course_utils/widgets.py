@@ -258,7 +258,7 @@ def naive_frame(draw: DrawFn, update: UpdateFn, values: Mapping[str, Any],
     artists = draw(fig)
     update(artists, **values)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", bbox_inches="tight")  # as the inline backend does
     plt.close(fig)
     return buf.getvalue()
 

@@ -1,0 +1,179 @@
+"""Benchmark: how fast the demos react, how long the notebooks take, how fast the package imports.
+
+Usage::
+
+    python benchmarks/run.py                 # the full run: 200 control changes per demo
+    python benchmarks/run.py --quick         # a smoke run (CI): 10 changes, first notebook only
+    python benchmarks/run.py --json out.json
+
+For every demo that ``course_utils.demos`` builds it moves each slider across
+its range, one step at a time, and times the kernel-side update (the ``update``
+function, the redraw and the PNG encoding, as the browser would receive it);
+then it renders the same frames the naive way, a new figure per change as a
+function under ``interact`` does (``course_utils.widgets.naive_frame``).
+Targets: analytic demos p95 <= 50 ms, retraining demos p95 <= 300 ms, at least
+3x faster than the naive pattern, each notebook <= 60 s, ``import
+course_utils`` <= 0.5 s. Results go to a table on stdout and to a JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_MS = {"analytic": 50.0, "retrain": 300.0}
+TARGET_SPEEDUP = 3.0
+TARGET_NOTEBOOK_S = 60.0
+TARGET_IMPORT_S = 0.5
+
+
+def _ms(samples: list[float]) -> dict[str, float]:
+    arr = np.array(samples) * 1e3
+    return {"median_ms": float(np.median(arr)), "p95_ms": float(np.percentile(arr, 95)), "n": len(arr)}
+
+
+def control_moves(demo, n_changes: int) -> list[dict]:
+    """A sequence of control settings: each numeric slider swept across its range in turn."""
+    sliders = [(name, c) for name, c in demo.controls.items() if hasattr(c, "min") and hasattr(c, "max")]
+    if not sliders:
+        return []
+    per_slider = max(2, n_changes // len(sliders))
+    moves, state = [], demo.values()
+    for name, control in sliders:
+        lo, hi = control.min, control.max
+        values = np.linspace(lo, hi, per_slider)
+        for value in values:
+            value = int(round(value)) if isinstance(control.value, int) else float(value)
+            if hasattr(control, "base"):  # FloatLogSlider: min/max are exponents
+                value = float(control.base ** value)
+            state = {**state, name: value}
+            moves.append(dict(state))
+        state = {**state, name: demo.controls[name].value}  # back to its default
+    return moves[:max(n_changes, 1)] if len(moves) > n_changes else moves
+
+
+def bench_demo(name: str, build, n_changes: int) -> dict:
+    """Time the live update and the naive new-figure-per-change pattern on the same moves."""
+    from course_utils.widgets import naive_frame
+
+    demo = build()
+    moves = control_moves(demo, n_changes)
+    live = []
+    for values in moves:
+        start = time.perf_counter()
+        demo.set(**values)
+        live.append(time.perf_counter() - start)
+    naive = []
+    for values in moves:
+        start = time.perf_counter()
+        naive_frame(demo.draw_fn, demo.update_fn, values, figsize=demo.figsize)
+        naive.append(time.perf_counter() - start)
+    live_stats, naive_stats = _ms(live), _ms(naive)
+    result = {
+        "demo": name, "kind": demo.kind, "live": live_stats, "naive": naive_stats,
+        "speedup_median": naive_stats["median_ms"] / live_stats["median_ms"],
+    }
+    result["meets_target"] = bool(live_stats["p95_ms"] <= TARGET_MS[demo.kind]
+                                  and result["speedup_median"] >= TARGET_SPEEDUP)
+    return result
+
+
+def bench_import(repeats: int) -> dict:
+    """``import course_utils`` in a fresh interpreter, and the notebook setup's imports."""
+    def once(stmt: str) -> float:
+        code = f"import time; t = time.perf_counter(); {stmt}; print(time.perf_counter() - t)"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        return float(out.stdout.strip())
+
+    package = [once("import course_utils") for _ in range(repeats)]
+    setup = [once("import course_utils.notebook, course_utils.widgets") for _ in range(repeats)]
+    return {"import_course_utils_s": statistics.median(package),
+            "import_setup_and_widgets_s": statistics.median(setup)}
+
+
+def bench_notebooks(paths: list[Path]) -> list[dict]:
+    """Execute each notebook from a fresh kernel, on a copy (the original is not touched)."""
+    from course_utils.execute import execute_notebook
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in paths:
+            copy = Path(tmp) / path.name
+            shutil.copy(path, copy)
+            seconds = execute_notebook(copy)
+            results.append({"notebook": path.name, "seconds": seconds,
+                            "meets_target": seconds <= TARGET_NOTEBOOK_S})
+    return results
+
+
+def print_table(report: dict) -> None:
+    print(f"\n## Live demos (kernel side, {report['n_changes']} control changes each)\n")
+    print("| demo | kind | live median | live p95 | naive median | naive p95 | speed-up | target |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    for r in report["demos"]:
+        target = f"p95 ≤ {TARGET_MS[r['kind']]:.0f} ms, ≥ {TARGET_SPEEDUP:.0f}x"
+        print(f"| {r['demo']} | {r['kind']} | {r['live']['median_ms']:.1f} ms | {r['live']['p95_ms']:.1f} ms "
+              f"| {r['naive']['median_ms']:.1f} ms | {r['naive']['p95_ms']:.1f} ms "
+              f"| {r['speedup_median']:.1f}x | {'✅' if r['meets_target'] else '❌'} {target} |")
+    print("\n## Notebooks (fresh kernel, top to bottom)\n")
+    print("| notebook | time | target |")
+    print("|---|---:|---|")
+    for r in report["notebooks"]:
+        print(f"| {r['notebook']} | {r['seconds']:.1f} s | {'✅' if r['meets_target'] else '❌'} ≤ 60 s |")
+    total = sum(r["seconds"] for r in report["notebooks"])
+    print(f"| **total** | {total:.1f} s | |")
+    imp = report["import"]
+    ok = "✅" if imp["import_course_utils_s"] <= TARGET_IMPORT_S else "❌"
+    print(f"\n`import course_utils`: {imp['import_course_utils_s'] * 1e3:.1f} ms {ok} (≤ 500 ms); "
+          f"with the notebook setup and widgets (numpy, matplotlib, ipywidgets): "
+          f"{imp['import_setup_and_widgets_s'] * 1e3:.0f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the demos, the notebooks and the import.")
+    parser.add_argument("--quick", action="store_true", help="smoke run: few changes, one notebook")
+    parser.add_argument("--changes", type=int, default=200, help="control changes per demo")
+    parser.add_argument("--json", type=Path, default=ROOT / "build" / "benchmark.json")
+    parser.add_argument("--notebooks", nargs="*", type=Path, help="notebooks to time (default: all)")
+    args = parser.parse_args(argv)
+
+    from course_utils.demos import all_demos
+    from course_utils.plotting import use_house_style
+
+    use_house_style()
+    n_changes = 10 if args.quick else args.changes
+    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    if args.quick:
+        notebooks = notebooks[:1]
+    report = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": args.quick, "n_changes": n_changes,
+        "machine": {"python": platform.python_version(), "processor": platform.machine(),
+                    "cpus": __import__("os").cpu_count()},
+        "demos": [bench_demo(name, build, n_changes) for name, build in all_demos().items()],
+        "notebooks": bench_notebooks(notebooks),
+        "import": bench_import(3 if args.quick else 7),
+    }
+    print_table(report)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2))
+    print(f"\nresults written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
