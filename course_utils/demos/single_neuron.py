@@ -79,9 +79,13 @@ def descent_demo(lr: float = 0.005, steps: int = 1000, w0: float = 0.0, b0: floa
     def update(artists, lr, steps, w0, b0):
         history = gradient_descent(x, y, w0, b0, lr=lr, steps=steps)
         every = max(1, len(history.w) // 400)  # a few hundred points draw as well as 5000
-        artists["path"].set_data(history.w[::every], history.b[::every])
+        w_path, b_path = history.w[::every].copy(), history.b[::every].copy()
+        far = (np.abs(w_path - 3.5) > 20) | (np.abs(b_path - 20) > 100)  # left the picture for good
+        w_path[far], b_path[far] = np.nan, np.nan
+        artists["path"].set_data(w_path, b_path)
         artists["start"].set_data([w0], [b0])
-        artists["ax_loss"].set_xlim(0, steps)
+        # a run that diverged is shown up to its blow-up, where the story is
+        artists["ax_loss"].set_xlim(0, history.diverged_at if history.diverged else steps)
         artists["curve"].set_data(np.arange(len(history.loss)), np.maximum(history.loss, 1e-12))
         if history.diverged:
             artists["note"].set_text(f"diverged at step {history.diverged_at}")
