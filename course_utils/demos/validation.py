@@ -1,0 +1,475 @@
+"""Demos of notebook 06, overfitting and cross-validation, and the small models they train.
+
+The data is the classic curve-fitting toy: :math:`y = \\sin(3x) + \\varepsilon` with
+:math:`x` uniform on :math:`[-1, 1]` and Gaussian noise :math:`\\varepsilon` of
+standard deviation ``noise``. Two models whose size is one number:
+
+- :class:`PolynomialRegression`, :math:`\\hat y = \\sum_{j=0}^{d} w_j P_j(x)`
+  fitted by least squares (``P_j`` are Legendre polynomials, the same
+  functions as :math:`1, x, \\ldots, x^d` but better conditioned);
+- :class:`TinyNetwork`, one hidden layer of ``width`` tanh units trained by
+  L-BFGS on the mean squared error plus a weight decay.
+
+Both follow scikit-learn's ``fit`` / ``predict`` / ``score`` convention, so
+:func:`course_utils.validation.cross_validate` can train them fold by fold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import ListedColormap
+
+from ..plotting import COLORS
+from ..validation import k_fold_indices
+from ..widgets import LivePlot, slider
+
+__all__ = ["true_function", "noisy_sine", "PolynomialRegression", "TinyNetwork", "mse",
+           "overfitting_demo", "network_demo", "k_fold_demo"]
+
+#: Seeds of the demos' training and test data.
+TRAIN_SEED, TEST_SEED = 0, 1
+#: The largest training set the demos draw (the first ``n`` of these are used).
+MAX_POINTS = 100
+#: Errors are drawn on a log scale between these values.
+ERROR_FLOOR, ERROR_CEIL = 1e-3, 1e3
+
+
+def true_function(x: np.ndarray) -> np.ndarray:
+    """The curve behind the data, :math:`f(x) = \\sin(3x)`."""
+    return np.sin(3 * np.asarray(x, dtype=float))
+
+
+def noisy_sine(n: int, noise: float = 0.3, seed: int = TRAIN_SEED) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` samples ``(x, sin(3x) + noise * z)`` with ``x`` uniform on [-1, 1] and ``z`` standard normal.
+
+    The first ``n`` samples of a fixed sequence: asking for more points adds
+    points, and changing ``noise`` only scales the same ``z``.
+
+    Examples
+    --------
+    >>> x, y = noisy_sine(3, noise=0.0)
+    >>> np.allclose(y, np.sin(3 * x)), x.shape
+    (True, (3,))
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"`n` must be a positive integer, got {n!r}")
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"`noise` must be >= 0, got {noise!r}")
+    size = max(n, MAX_POINTS)
+    rng = np.random.default_rng(seed)
+    x, z = rng.uniform(-1, 1, size)[:n], rng.normal(size=size)[:n]
+    return x, true_function(x) + noise * z
+
+
+def mse(model, X: np.ndarray, y: np.ndarray) -> float:
+    """Mean squared error of a fitted model on ``(X, y)``: a ``scoring`` for ``cross_validate``."""
+    return float(np.mean((model.predict(X) - np.asarray(y, dtype=float)) ** 2))
+
+
+def _column(X: np.ndarray) -> np.ndarray:
+    """Inputs as a 1-D array of x values (accepts shape (n,) or (n, 1))."""
+    x = np.asarray(X, dtype=float)
+    if x.ndim == 2 and x.shape[1] == 1:
+        x = x[:, 0]
+    if x.ndim != 1:
+        raise ValueError(f"`X` must be of shape (n_samples,) or (n_samples, 1), got {x.shape}")
+    return x
+
+
+def _r2(y: np.ndarray, prediction: np.ndarray) -> float:
+    y = np.asarray(y, dtype=float)
+    return float(1 - np.sum((y - prediction) ** 2) / np.sum((y - y.mean()) ** 2))
+
+
+class PolynomialRegression:
+    """A polynomial of degree ``degree`` fitted by least squares.
+
+    .. math:: \\hat y(x) = \\sum_{j=0}^{d} w_j P_j(x), \\qquad
+              w = \\arg\\min_w \\sum_i \\big(\\hat y(x_i) - y_i\\big)^2
+
+    With as many coefficients as points (``degree = n - 1``) it passes through
+    every training point: zero training error. With more, ``lstsq`` picks the
+    smallest coefficients that do.
+
+    Examples
+    --------
+    >>> model = PolynomialRegression(1).fit(np.array([0.0, 1.0]), np.array([1.0, 3.0]))
+    >>> model.predict(np.array([0.5])).round(6).tolist()
+    [2.0]
+    """
+
+    def __init__(self, degree: int = 3) -> None:
+        if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)) or degree < 0:
+            raise ValueError(f"`degree` must be an integer >= 0, got {degree!r}")
+        self.degree = int(degree)
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> PolynomialRegression:
+        x = _column(X)
+        design = np.polynomial.legendre.legvander(x, self.degree)
+        self.coef_ = np.linalg.lstsq(design, np.asarray(y, dtype=float), rcond=None)[0]
+        return self
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return np.polynomial.legendre.legval(_column(X), self.coef_)
+
+    def score(self, X: np.ndarray, y: np.ndarray) -> float:
+        """R² on ``(X, y)``, as scikit-learn's regressors score."""
+        return _r2(y, self.predict(X))
+
+    def __repr__(self) -> str:
+        return f"PolynomialRegression(degree={self.degree})"
+
+
+class TinyNetwork:
+    """One hidden layer of ``width`` tanh units and a linear output, trained by L-BFGS.
+
+    .. math:: \\hat y(x) = \\sum_{j=1}^{m} v_j \\tanh(w_j x + b_j) + c, \\qquad
+              L = \\frac{1}{n}\\sum_i \\big(\\hat y(x_i) - y_i\\big)^2
+                  + \\lambda \\big(\\lVert w\\rVert^2 + \\lVert v\\rVert^2\\big)
+
+    The gradient is written out by hand (backpropagation through one layer);
+    ``scipy.optimize.minimize`` with L-BFGS takes up to ``max_iter`` steps.
+    The parameters after every step are kept, so ``predict(X, step=s)`` shows
+    the network as it was after ``s`` steps (early stopping).
+
+    Examples
+    --------
+    >>> x, y = noisy_sine(20, noise=0.0)
+    >>> net = TinyNetwork(width=10, max_iter=200).fit(x, y)
+    >>> bool(mse(net, x, y) < 0.01)
+    True
+    """
+
+    def __init__(self, width: int = 20, weight_decay: float = 0.0, max_iter: int = 300,
+                 seed: int = 0) -> None:
+        if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
+            raise ValueError(f"`width` must be a positive integer, got {width!r}")
+        if not np.isfinite(weight_decay) or weight_decay < 0:
+            raise ValueError(f"`weight_decay` must be >= 0, got {weight_decay!r}")
+        if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+            raise ValueError(f"`max_iter` must be a positive integer, got {max_iter!r}")
+        self.width, self.weight_decay = int(width), float(weight_decay)
+        self.max_iter, self.seed = int(max_iter), seed
+
+    def _unpack(self, params: np.ndarray) -> tuple[np.ndarray, ...]:
+        m = self.width
+        return params[..., :m], params[..., m:2 * m], params[..., 2 * m:3 * m], params[..., 3 * m]
+
+    def _loss_and_gradient(self, params: np.ndarray, x: np.ndarray, y: np.ndarray):
+        w, b, v, c = self._unpack(params)
+        hidden = np.tanh(np.outer(x, w) + b)
+        error = hidden @ v + c - y
+        decay = self.weight_decay
+        loss = np.mean(error ** 2) + decay * (w @ w + v @ v)
+        d_out = 2 * error / len(x)  # dL/d(prediction)
+        d_hidden = np.outer(d_out, v) * (1 - hidden ** 2)  # back through tanh
+        grad = np.concatenate([x @ d_hidden + 2 * decay * w, d_hidden.sum(axis=0),
+                               hidden.T @ d_out + 2 * decay * v, [d_out.sum()]])
+        return loss, grad
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> TinyNetwork:
+        from scipy.optimize import minimize
+        from threadpoolctl import threadpool_limits
+
+        x, y = _column(X), np.asarray(y, dtype=float)
+        rng = np.random.default_rng(self.seed)
+        m = self.width  # the tanh kinks land at -b/w, spread over the data's range
+        start = np.concatenate([rng.normal(0, 4.0, m), rng.uniform(-4, 4, m),
+                                rng.normal(0, 1 / np.sqrt(m), m), [float(np.mean(y))]])
+        steps = [start]
+        # One BLAS thread: L-BFGS makes many tiny BLAS calls, which extra threads only slow down.
+        with threadpool_limits(1, "blas"):
+            minimize(self._loss_and_gradient, start, args=(x, y), jac=True, method="L-BFGS-B",
+                     callback=lambda params: steps.append(np.array(params)),
+                     options={"maxiter": self.max_iter, "gtol": 1e-12, "ftol": 0.0})
+        self.history_ = np.array(steps)  # the parameters after each step, step 0 = the start
+        return self
+
+    @property
+    def steps_(self) -> int:
+        """How many L-BFGS steps the training took."""
+        return len(self.history_) - 1
+
+    def predict(self, X: np.ndarray, step: int | None = None) -> np.ndarray:
+        """Predictions after ``step`` steps (default: the last)."""
+        params = self.history_[-1 if step is None else min(int(step), self.steps_)]
+        w, b, v, c = self._unpack(params)
+        return np.tanh(np.outer(_column(X), w) + b) @ v + c
+
+    def error_curve(self, X: np.ndarray, y: np.ndarray, steps: np.ndarray | None = None) -> np.ndarray:
+        """The mean squared error on ``(X, y)`` after each of ``steps`` (default: every step)."""
+        steps = np.arange(self.steps_ + 1) if steps is None else np.asarray(steps, dtype=int)
+        w, b, v, c = self._unpack(self.history_[steps])
+        hidden = np.tanh(_column(X)[None, :, None] * w[:, None, :] + b[:, None, :])
+        prediction = np.matmul(hidden, v[:, :, None])[..., 0] + c[:, None]
+        return np.mean((prediction - np.asarray(y, dtype=float)) ** 2, axis=1)
+
+    def score(self, X: np.ndarray, y: np.ndarray) -> float:
+        """R² on ``(X, y)``, as scikit-learn's regressors score."""
+        return _r2(y, self.predict(X))
+
+    def __repr__(self) -> str:
+        return f"TinyNetwork(width={self.width}, weight_decay={self.weight_decay:g})"
+
+
+class _AtStep:
+    """A trained :class:`TinyNetwork` seen as it was after ``step`` steps."""
+
+    def __init__(self, net: TinyNetwork, step: int) -> None:
+        self.net, self.step = net, step
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.net.predict(X, self.step)
+
+
+# -- drawing helpers ------------------------------------------------------------------------------
+def _data_axes(ax, title: str):
+    """The left panel: the true curve, and empty artists for the data and the fit."""
+    grid = np.linspace(-1, 1, 400)
+    ax.set(xlim=(-1.05, 1.05), ylim=(-2.5, 2.5), xlabel="x", ylabel="y", title=title)
+    ax.plot(grid, true_function(grid), "--", color="grey", lw=1.2, label="true curve sin(3x)")
+    test, = ax.plot([], [], "o", ms=3.5, mfc="none", color=COLORS["orange"], alpha=0.7,
+                    label="test data (not trained on)")
+    train, = ax.plot([], [], "o", color=COLORS["black"], ms=6, label="training data")
+    fit, = ax.plot(grid, 0 * grid, color=COLORS["blue"], label="fitted model")
+    ax.legend(loc="lower right", fontsize=8)
+    return grid, {"train": train, "test": test, "fit": fit}
+
+
+def _error_axes(ax, xlabel: str, title: str, markers: bool = True):
+    ax.set(yscale="log", ylim=(ERROR_FLOOR, ERROR_CEIL), xlabel=xlabel,
+           ylabel="mean squared error", title=title)
+    train, = ax.plot([], [], "o-" if markers else "-", ms=4, color=COLORS["blue"],
+                     label="training error")
+    test, = ax.plot([], [], "s-" if markers else "-", ms=4, color=COLORS["vermillion"],
+                    label="test error")
+    floor = ax.axhline(np.nan, color="grey", ls=":", lw=1.2, label="noise² (best possible)")
+    now = ax.axvline(0, color=COLORS["black"], lw=1, alpha=0.6)
+    ax.legend(loc="upper left", fontsize=8)
+    return {"train_curve": train, "test_curve": test, "floor": floor, "now": now}
+
+
+def _clip(errors: np.ndarray) -> np.ndarray:
+    return np.clip(errors, ERROR_FLOOR, ERROR_CEIL)
+
+
+def _error(value: float) -> str:
+    return "0" if value < 1e-12 else f"{value:.3g}"  # not 6.2e-31: that is rounding noise
+
+
+def _errors_text(train: float, test: float) -> str:
+    return f"training MSE {_error(train)}, test MSE {_error(test)}"
+
+
+# -- the demos ------------------------------------------------------------------------------------
+def overfitting_demo(degree: int = 3, points: int = 15, noise: float = 0.3,
+                     max_degree: int = 15) -> LivePlot:
+    """Polynomial curve fitting: the fit, its training and test error, and the U-shaped test error.
+
+    Left, the training points, a fixed test set, the true curve and the fitted
+    polynomial; right, training and test error for every degree from 0 to
+    ``max_degree`` (the current one marked).
+    """
+    x_test, y_test = noisy_sine(500, noise=1.0, seed=TEST_SEED)
+    z_test = y_test - true_function(x_test)  # noise of size 1, scaled below
+    degrees = np.arange(max_degree + 1)
+
+    def draw(fig):
+        ax, ax_err = fig.subplots(1, 2)
+        grid, artists = _data_axes(ax, "The fit")
+        artists["grid"] = grid
+        artists["text"] = ax.text(0.03, 0.97, "", transform=ax.transAxes, va="top", fontsize=9)
+        ax_err.set_xlim(-0.5, max_degree + 0.5)
+        artists.update(_error_axes(ax_err, "polynomial degree", "Error against model size"))
+        return artists
+
+    def update(artists, degree, points, noise):
+        x, y = noisy_sine(points, noise)
+        yt = true_function(x_test) + noise * z_test
+        train_err, test_err = np.empty(len(degrees)), np.empty(len(degrees))
+        for d in degrees:
+            model = PolynomialRegression(int(d)).fit(x, y)
+            train_err[d], test_err[d] = mse(model, x, y), mse(model, x_test, yt)
+            if d == degree:
+                artists["fit"].set_ydata(model.predict(artists["grid"]))
+        artists["train"].set_data(x, y)
+        artists["test"].set_data(x_test[:150], yt[:150])
+        artists["train_curve"].set_data(degrees, _clip(train_err))
+        artists["test_curve"].set_data(degrees, _clip(test_err))
+        artists["floor"].set_ydata([max(noise ** 2, ERROR_FLOOR)] * 2)
+        artists["now"].set_xdata([degree, degree])
+        best = int(np.argmin(test_err))
+        artists["text"].set_text(f"degree {degree}, {points} points\n"
+                                 f"{_errors_text(train_err[degree], test_err[degree])}")
+        note = " (it passes through every training point)" if degree >= points - 1 else ""
+        return (f"degree {degree}: {_errors_text(train_err[degree], test_err[degree])}{note}; "
+                f"the lowest test error is at degree <b>{best}</b>")
+
+    controls = {"degree": _int_slider(degree, 0, max_degree, "polynomial degree"),
+                "points": _int_slider(points, 5, MAX_POINTS, "training points"),
+                "noise": slider(noise, 0.0, 1.0, 0.05, "noise (std)")}
+    return LivePlot(draw, update, controls, figsize=(9.5, 4.0),
+                    title="Overfitting: fit a polynomial to noisy data", kind="retrain")
+
+
+def network_demo(width: int = 50, stop_after: int = 300, points: int = 15, noise: float = 0.3,
+                 weight_decay: float = 1e-6, max_steps: int = 300) -> LivePlot:
+    """A one-hidden-layer network fitted to the same data: width, early stopping, weight decay.
+
+    Left, the network after ``stop_after`` L-BFGS steps; right, training and
+    test error after every step of the run (the current step marked). Moving
+    only "stop after" reuses the run.
+    """
+    x_test, y_test = noisy_sine(200, noise=1.0, seed=TEST_SEED)
+    z_test = y_test - true_function(x_test)
+    last: dict = {}
+
+    def draw(fig):
+        ax, ax_err = fig.subplots(1, 2)
+        grid, artists = _data_axes(ax, "The network's fit")
+        artists["grid"] = grid
+        artists["text"] = ax.text(0.03, 0.97, "", transform=ax.transAxes, va="top", fontsize=9)
+        ax_err.set_xlim(0, max_steps)
+        artists.update(_error_axes(ax_err, "L-BFGS training step", "Error during training", markers=False))
+        artists["ax_err"] = ax_err
+        return artists
+
+    def update(artists, width, stop_after, points, noise, weight_decay):
+        key = (width, points, noise, weight_decay)
+        if last.get("key") != key:
+            x, y = noisy_sine(points, noise)
+            yt = true_function(x_test) + noise * z_test
+            net = TinyNetwork(width, weight_decay, max_iter=max_steps).fit(x, y)
+            steps = np.unique(np.linspace(0, net.steps_, 121).astype(int))  # enough for the curves
+            last.update(key=key, net=net, x=x, y=y, yt=yt, steps=steps,
+                        train=net.error_curve(x, y, steps), test=net.error_curve(x_test, yt, steps))
+        net, x, y, yt, steps = last["net"], last["x"], last["y"], last["yt"], last["steps"]
+        step = min(stop_after, net.steps_)
+        artists["fit"].set_ydata(net.predict(artists["grid"], step))
+        artists["train"].set_data(x, y)
+        artists["test"].set_data(x_test[:150], yt[:150])
+        artists["train_curve"].set_data(steps, _clip(last["train"]))
+        artists["test_curve"].set_data(steps, _clip(last["test"]))
+        artists["floor"].set_ydata([max(noise ** 2, ERROR_FLOOR)] * 2)
+        artists["now"].set_xdata([step, step])
+        train_err = mse(_AtStep(net, step), x, y)
+        test_err = mse(_AtStep(net, step), x_test, yt)
+        best = int(steps[np.argmin(last["test"])])
+        artists["text"].set_text(f"{width} hidden units, step {step}\n{_errors_text(train_err, test_err)}")
+        ended = f" (training converged at step {net.steps_})" if net.steps_ < stop_after else ""
+        return (f"{width} tanh units, weight decay {weight_decay:.1e}, after {step} steps{ended}: "
+                f"{_errors_text(train_err, test_err)}; the lowest test error was near step <b>{best}</b>")
+
+    import ipywidgets as W
+
+    controls = {
+        "width": _int_slider(width, 1, 100, "hidden units (width)"),
+        "stop_after": _int_slider(stop_after, 0, max_steps, "stop after (steps)"),
+        "points": _int_slider(points, 5, 60, "training points"),
+        "noise": slider(noise, 0.0, 1.0, 0.05, "noise (std)"),
+        "weight_decay": W.FloatLogSlider(value=weight_decay, base=10, min=-6, max=0, step=0.25,
+                                         description="weight decay λ", readout_format=".1e",
+                                         style={"description_width": "initial"}),
+    }
+    return LivePlot(draw, update, controls, figsize=(9.5, 4.0),
+                    title="Overfitting: a small network trained on noisy data", kind="retrain")
+
+
+def k_fold_demo(k: int = 10, degree: int = 3, shuffle: bool = True, points: int = 40,
+                noise: float = 0.3, seed: int = 0) -> LivePlot:
+    """k-fold cross-validation drawn from the actual folds, with the per-fold test errors.
+
+    Left, one row per fold: each sample's cell is orange when it is in that
+    fold's test block, blue when it is trained on. Right, the test error of a
+    polynomial of the chosen degree, trained on the blue cells of the row and
+    tested on the orange ones, with the mean and the spread (± one standard
+    deviation) over the folds. ``k = points`` is leave-one-out.
+    """
+    import ipywidgets as W
+
+    x, y = noisy_sine(points, noise, seed=seed)
+    cmap = ListedColormap([COLORS["sky"], COLORS["orange"]])
+    lo, hi = ERROR_FLOOR, ERROR_CEIL / 10
+    max_labels = 10
+
+    def draw(fig):
+        # Rows live in [0, 1] whatever k is, so the axes never change and only the artists move.
+        ax, ax_err = fig.subplots(1, 2, sharey=True, width_ratios=[1.6, 1])
+        image = ax.imshow(np.zeros((k, points)), cmap=cmap, vmin=0, vmax=1, aspect="auto",
+                          interpolation="nearest", extent=(-0.5, points - 0.5, 1, 0))
+        ax.set(xlim=(-0.5, points - 0.5), ylim=(1, 0), xlabel="sample index (data order)",
+               title="Each fold: test block (orange), training data (blue)")
+        ax.set_ylabel("fold", labelpad=22)
+        ax.set_yticks([])
+        ax.grid(False)
+        labels = [ax.text(-0.01, 0, "", transform=ax.get_yaxis_transform(), ha="right",
+                          va="center", fontsize=9) for _ in range(max_labels + 1)]
+        ax_err.set(xscale="log", xlim=(lo, hi), xlabel="test MSE of the fold",
+                   title="Test error per fold")
+        band = PolyCollection([], facecolor=COLORS["black"], alpha=0.12, label="mean ± std")
+        ax_err.add_collection(band)
+        bars = PolyCollection([], facecolor=COLORS["vermillion"], edgecolor="white", lw=0.5,
+                              label="one fold")
+        ax_err.add_collection(bars)
+        mean = ax_err.axvline(1, color=COLORS["black"], lw=1.5, label="mean")
+        ax_err.legend(loc="lower right", fontsize=8)
+        cells, = ax.plot([], [], color="white", lw=0.6)  # the cell borders, over the image
+        return {"image": image, "cells": cells, "labels": labels, "band": band, "bars": bars,
+                "mean": mean}
+
+    def update(artists, k, degree, shuffle):
+        folds = k_fold_indices(points, k, shuffle=shuffle, seed=seed if shuffle else None)
+        cells = np.zeros((k, points))
+        errors = np.empty(k)
+        for i, (train, test) in enumerate(folds):
+            cells[i, test] = 1
+            model = PolynomialRegression(degree).fit(x[train], y[train])
+            errors[i] = mse(model, x[test], y[test])
+        artists["image"].set_data(cells)
+        rows, cols = np.arange(1, k) / k, np.arange(points - 1) + 0.5
+        artists["cells"].set_data(
+            np.r_[np.c_[np.full(k - 1, -0.5), np.full(k - 1, points - 0.5), np.full(k - 1, np.nan)].ravel(),
+                  np.c_[cols, cols, np.full(points - 1, np.nan)].ravel()],
+            np.r_[np.c_[rows, rows, np.full(k - 1, np.nan)].ravel(),
+                  np.c_[np.zeros(points - 1), np.ones(points - 1), np.full(points - 1, np.nan)].ravel()])
+        every = -(-k // max_labels)  # label at most max_labels rows
+        shown = list(range(0, k, every))
+        for text, row in zip(artists["labels"], shown + [None] * len(artists["labels"])):
+            text.set_visible(row is not None)
+            if row is not None:
+                text.set_text(str(row + 1))
+                text.set_y((row + 0.5) / k)
+        height = 0.7 / k
+        bars = np.clip(errors, lo, hi)
+        artists["bars"].set_verts([[(lo, c - height / 2), (e, c - height / 2), (e, c + height / 2),
+                                    (lo, c + height / 2)] for c, e in zip((np.arange(k) + 0.5) / k, bars)])
+        m, s = errors.mean(), errors.std()
+        left, right = np.clip([m - s, m + s], lo, hi)
+        artists["band"].set_verts([[(left, 0), (right, 0), (right, 1), (left, 1)]])
+        artists["mean"].set_xdata([np.clip(m, lo, hi)] * 2)
+        sizes = sorted({len(test) for _, test in folds})
+        kind = "leave-one-out" if k == points else ("shuffled" if shuffle else "contiguous")
+        plural = "s" if sizes[-1] > 1 else ""
+        return (f"{k} folds of {' or '.join(map(str, sizes))} sample{plural} ({kind}); degree-{degree} "
+                f"polynomial: test MSE per fold {errors.min():.3g} to {errors.max():.3g}, "
+                f"mean <b>{m:.3g}</b> ± {s:.3g}")
+
+    controls = {
+        "k": _int_slider(k, 2, points, "k (folds)"),
+        "degree": _int_slider(degree, 0, 10, "polynomial degree"),
+        "shuffle": W.Checkbox(value=shuffle, description="shuffle before cutting",
+                              style={"description_width": "initial"}),
+    }
+    return LivePlot(draw, update, controls, figsize=(9.5, 4.0),
+                    title=f"k-fold cross-validation of {points} samples, fold by fold", kind="retrain")
+
+
+def _int_slider(value: int, lo: int, hi: int, label: str):
+    import ipywidgets as W
+
+    if not lo <= value <= hi:
+        raise ValueError(f"`{label}` must lie in [{lo}, {hi}], got {value}")
+    return W.IntSlider(value=value, min=lo, max=hi, step=1, description=label,
+                       continuous_update=True, style={"description_width": "initial"},
+                       layout=W.Layout(width="100%"))
