@@ -1,0 +1,469 @@
+"""A deep neural network (multilayer perceptron) in NumPy, with backpropagation written out.
+
+The lecture's "Deep Neural Networks (DNN)" slide, line for line. With
+:math:`\\mathbf h^{(0)} = \\mathbf x` and layers :math:`k = 1, \\dots, L + 1`:
+
+.. math::
+
+    \\mathbf a^{(k)} = \\mathbf b^{(k)} + \\mathbf W^{(k)} \\mathbf h^{(k-1)}
+    \\qquad \\text{(pre-activation)}
+
+    \\mathbf h^{(k)} = \\mathbf g(\\mathbf a^{(k)}) \\quad (k \\le L), \\qquad
+    \\mathbf f(\\mathbf x) = \\mathbf h^{(L+1)} = \\mathbf o(\\mathbf a^{(L+1)})
+
+``W(k)`` has shape ``(n_k, n_{k-1})``, the lecture's orientation. The code
+works on a whole batch at once: each row of ``X`` is one example, so the
+pre-activations of the batch are ``H @ W.T + b``.
+
+**Backpropagation** ("measure how small changes in weights affect the output")
+runs the chain rule from the loss back to every weight. With
+:math:`\\boldsymbol\\delta^{(k)} = \\partial L / \\partial \\mathbf a^{(k)}`:
+
+.. math::
+
+    \\frac{\\partial L}{\\partial \\mathbf W^{(k)}} = \\boldsymbol\\delta^{(k)}\\,\\mathbf h^{(k-1)\\top},
+    \\qquad
+    \\frac{\\partial L}{\\partial \\mathbf b^{(k)}} = \\boldsymbol\\delta^{(k)},
+    \\qquad
+    \\boldsymbol\\delta^{(k-1)} = \\left(\\mathbf W^{(k)\\top} \\boldsymbol\\delta^{(k)}\\right)
+    \\odot \\mathbf g'(\\mathbf a^{(k-1)})
+
+summed over the examples of the batch. ``tests/test_mlp.py`` checks every
+gradient against PyTorch's autograd and against finite differences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._validate import as_float_array
+
+__all__ = ["MLP", "HIDDEN_ACTIVATIONS", "OUTPUTS", "LOSSES", "train_epoch", "fit"]
+
+
+# -- activations, as (g(a), g'(a) written with h = g(a)) -------------------------------------------
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-a), without overflow: e^-|a| never exceeds 1."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+#: Hidden-layer activations ``g``: the function and its derivative *from the output* ``h = g(a)``
+#: (cheaper than from ``a``: backpropagation has ``h`` at hand).
+HIDDEN_ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
+                                    Callable[[np.ndarray], np.ndarray]]] = {
+    "relu": (lambda a: np.maximum(a, 0.0), lambda h: (h > 0).astype(h.dtype)),  # g'(0) = 0, as PyTorch
+    "tanh": (np.tanh, lambda h: 1.0 - h * h),
+    "sigmoid": (_sigmoid, lambda h: h * (1.0 - h)),
+    "identity": (lambda a: a, np.ones_like),
+}
+
+#: Output activations ``o`` and the loss each uses by default.
+OUTPUTS = {"sigmoid": "cross_entropy", "softmax": "cross_entropy", "identity": "squared"}
+#: Losses: the cross-entropy for classification, the (mean) squared error for regression.
+LOSSES = ("cross_entropy", "squared")
+
+
+def _softmax(a: np.ndarray) -> np.ndarray:
+    e = np.exp(a - a.max(axis=1, keepdims=True))  # subtracting the max: no overflow
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _log_softmax(a: np.ndarray) -> np.ndarray:
+    shifted = a - a.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _softplus(a: np.ndarray) -> np.ndarray:
+    """log(1 + e^a), computed without overflow."""
+    return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
+
+
+class MLP:
+    """A fully connected network: ``layer_sizes[0]`` inputs, hidden layers, an output layer.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``[n_0, n_1, ..., n_{L+1}]``: the number of inputs, of neurons in each
+        hidden layer, and of outputs; e.g. ``[2, 8, 8, 1]``. No hidden layer
+        (``[2, 1]``) is a single neuron.
+    activation : str or list of str, default "relu"
+        The hidden layers' activation ``g``: ``"relu"``, ``"tanh"``,
+        ``"sigmoid"`` or ``"identity"``, or a list with one per hidden layer.
+    output : {"sigmoid", "softmax", "identity"}, default "sigmoid"
+        The output activation ``o`` and the task: ``"sigmoid"`` for two classes
+        (one output, labels 0/1, binary cross-entropy), ``"softmax"`` for
+        ``n_{L+1}`` classes (integer labels, cross-entropy), ``"identity"`` for
+        regression (mean squared error).
+    seed : int, default 0
+        Seed of the initial weights: He normal (std :math:`\\sqrt{2/n_{k-1}}`)
+        into ReLU layers, Glorot normal (std :math:`\\sqrt{2/(n_{k-1}+n_k)}`)
+        otherwise; biases 0.
+    loss : {"cross_entropy", "squared"}, optional
+        Overrides the output's default loss: the squared error of the
+        probabilities, as TensorFlow Playground uses, instead of the
+        cross-entropy. Regression always uses the squared error.
+
+    Attributes
+    ----------
+    weights : list of ndarray
+        ``W(k)`` of shape ``(n_k, n_{k-1})``, for k = 1 ... L+1.
+    biases : list of ndarray
+        ``b(k)`` of shape ``(n_k,)``. Both lists hold plain arrays that may be
+        replaced (keep the shapes).
+    activations : list of str
+        The activation of each hidden layer.
+
+    Examples
+    --------
+    >>> net = MLP([2, 3, 1], activation="tanh", seed=0)
+    >>> [W.shape for W in net.weights], [b.shape for b in net.biases]
+    ([(3, 2), (1, 3)], [(3,), (1,)])
+    >>> net.n_parameters
+    13
+    >>> net.forward(np.array([[0.5, -1.0], [2.0, 0.0]])).round(3)
+    array([0.597, 0.708])
+    """
+
+    def __init__(self, layer_sizes: Sequence[int], activation: str | Sequence[str] = "relu",
+                 output: str = "sigmoid", seed: int = 0, loss: str | None = None) -> None:
+        if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+            raise TypeError(f"`layer_sizes` must be a list of integers such as [2, 8, 8, 1], "
+                            f"got {layer_sizes!r}")
+        if len(layer_sizes) < 2:
+            raise ValueError(f"`layer_sizes` needs at least an input and an output size, got {list(layer_sizes)}")
+        for i, n in enumerate(layer_sizes):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(f"`layer_sizes[{i}]` must be an integer >= 1, got {n!r}")
+        self.layer_sizes = [int(n) for n in layer_sizes]
+        n_hidden = len(self.layer_sizes) - 2
+
+        names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
+        if len(names) != n_hidden:
+            raise ValueError(f"`activation` must be one name or a list of {n_hidden} (one per hidden "
+                             f"layer), got {len(names)}")
+        for name in names:
+            if name not in HIDDEN_ACTIVATIONS:
+                raise ValueError(f"`activation` must be one of {sorted(HIDDEN_ACTIVATIONS)}, got {name!r}")
+        self.activations = names
+
+        if output not in OUTPUTS:
+            raise ValueError(f"`output` must be one of {sorted(OUTPUTS)}, got {output!r}")
+        if output == "sigmoid" and self.layer_sizes[-1] != 1:
+            raise ValueError(f"`output`='sigmoid' needs one output neuron (layer_sizes[-1] = 1), got "
+                             f"{self.layer_sizes[-1]}; use 'softmax' for several classes")
+        if output == "softmax" and self.layer_sizes[-1] < 2:
+            raise ValueError("`output`='softmax' needs at least 2 outputs (one per class), got 1; "
+                             "use 'sigmoid' for two classes with one output")
+        self.output = output
+        loss = OUTPUTS[output] if loss is None else loss
+        if loss not in LOSSES:
+            raise ValueError(f"`loss` must be one of {list(LOSSES)}, got {loss!r}")
+        if output == "identity" and loss != "squared":
+            raise ValueError("`loss`='cross_entropy' needs probabilities; a regression ('identity') "
+                             "output uses loss='squared'")
+        self.loss = loss
+
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}")
+        rng = np.random.default_rng(int(seed))
+        self.weights: list[np.ndarray] = []
+        self.biases: list[np.ndarray] = []
+        for k, (n_in, n_out) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:])):
+            relu_next = k < n_hidden and self.activations[k] == "relu"
+            std = np.sqrt(2.0 / n_in) if relu_next else np.sqrt(2.0 / (n_in + n_out))
+            self.weights.append(rng.normal(0.0, std, size=(n_out, n_in)))
+            self.biases.append(np.zeros(n_out))
+
+    # -- the pieces ----------------------------------------------------------------------------
+    @property
+    def n_parameters(self) -> int:
+        """How many numbers the network learns: every weight and every bias."""
+        return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
+
+    def parameters(self) -> list[np.ndarray]:
+        """``[W(1), b(1), W(2), b(2), ...]``: the arrays an optimizer updates in place."""
+        return [p for pair in zip(self.weights, self.biases) for p in pair]
+
+    def __repr__(self) -> str:
+        return (f"MLP({self.layer_sizes}, activation={self.activations}, output={self.output!r}, "
+                f"loss={self.loss!r})")
+
+    # -- forward ---------------------------------------------------------------------------------
+    def _check_X(self, X: Any) -> np.ndarray:
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(f"`X` must have {self.layer_sizes[0]} features (columns), the network's "
+                             f"input size layer_sizes[0], got shape {X.shape}")
+        return X
+
+    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """Every layer's activation ``[h(0) = X, h(1), ..., h(L)]`` and the output's pre-activation.
+
+        No checks: the fast path that training uses.
+        """
+        h = [X]
+        for W, b, name in zip(self.weights, self.biases, self.activations):
+            a = h[-1] @ W.T + b  # a(k) = b(k) + W(k) h(k-1), one row per example
+            h.append(HIDDEN_ACTIVATIONS[name][0](a))  # h(k) = g(a(k))
+        a_out = h[-1] @ self.weights[-1].T + self.biases[-1]  # a(L+1)
+        return h, a_out
+
+    def _output(self, a_out: np.ndarray) -> np.ndarray:
+        """f(x) = o(a(L+1)); one output (sigmoid or regression) as shape (n_samples,)."""
+        if self.output == "sigmoid":
+            return _sigmoid(a_out[:, 0])
+        if self.output == "softmax":
+            return _softmax(a_out)
+        return a_out[:, 0] if a_out.shape[1] == 1 else a_out
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """The network's output :math:`f(\\mathbf x)` for every row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray
+            Probabilities of class 1, shape ``(n_samples,)``, for a sigmoid output;
+            class probabilities ``(n_samples, n_classes)`` for softmax; values for
+            regression, ``(n_samples,)`` with one output, else ``(n_samples, n_outputs)``.
+        """
+        return self._output(self._forward(self._check_X(X))[1])
+
+    def hidden(self, X: np.ndarray) -> list[np.ndarray]:
+        """The activations of every hidden layer, ``[h(1), ..., h(L)]``.
+
+        ``h(k)`` has shape ``(n_samples, n_k)``: column ``j`` is what neuron ``j``
+        of hidden layer ``k`` outputs for each example. An empty list when the
+        network has no hidden layer; the output is :meth:`forward`.
+        """
+        return self._forward(self._check_X(X))[0][1:]
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Class labels (0/1 for sigmoid, the most probable class for softmax), or values (regression)."""
+        out = self.forward(X)
+        if self.output == "sigmoid":
+            return (out >= 0.5).astype(np.int64)
+        if self.output == "softmax":
+            return out.argmax(axis=1)
+        return out
+
+    # -- loss and backpropagation ------------------------------------------------------------------
+    def _check_y(self, y: Any, n_samples: int) -> np.ndarray:
+        y = as_float_array(y, "y", allow_empty=True)
+        n_out = self.layer_sizes[-1]
+        if self.output == "identity" and n_out > 1:
+            expected = (n_samples, n_out)
+        else:
+            expected = (n_samples,)
+        if y.shape != expected:
+            raise ValueError(f"`y` must be of shape {expected} (one label per row of `X`), got {y.shape}")
+        if self.output == "sigmoid" and np.any((y < 0) | (y > 1)):
+            raise ValueError(f"`y` must hold labels 0 or 1 for a sigmoid output, got values from "
+                             f"{y.min():g} to {y.max():g}")
+        if self.output == "softmax":
+            if np.any((y < 0) | (y >= n_out) | (y != np.round(y))):
+                raise ValueError(f"`y` must hold integer class labels 0 to {n_out - 1} for a softmax "
+                                 f"output with {n_out} outputs, got values from {y.min():g} to {y.max():g}")
+            return y.astype(np.int64)
+        return y
+
+    def _loss_and_delta(self, a_out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """The mean loss and delta(L+1) = dL/da(L+1), the start of backpropagation."""
+        n = a_out.shape[0]
+        if self.output == "sigmoid":
+            z = a_out[:, 0]
+            p = _sigmoid(z)
+            if self.loss == "cross_entropy":  # -[y log p + (1-y) log(1-p)] = softplus(z) - y z
+                loss = np.mean(_softplus(z) - y * z)
+                delta = (p - y) / n
+            else:  # (p - y)², through the sigmoid: dp/dz = p (1 - p)
+                loss = np.mean((p - y) ** 2)
+                delta = 2.0 * (p - y) * p * (1.0 - p) / n
+            return float(loss), delta[:, None]
+        if self.output == "softmax":
+            P = _softmax(a_out)
+            rows = np.arange(n)
+            if self.loss == "cross_entropy":  # -log P[y]
+                loss = -np.mean(_log_softmax(a_out)[rows, y])
+                delta = P.copy()
+                delta[rows, y] -= 1.0  # P - one_hot(y)
+                return float(loss), delta / n
+            one_hot = np.zeros_like(P)
+            one_hot[rows, y] = 1.0
+            loss = np.mean((P - one_hot) ** 2)
+            dP = 2.0 * (P - one_hot) / P.size
+            return float(loss), P * (dP - np.sum(dP * P, axis=1, keepdims=True))  # softmax's Jacobian
+        target = y.reshape(a_out.shape)
+        return float(np.mean((a_out - target) ** 2)), 2.0 * (a_out - target) / a_out.size
+
+    def _backward(self, h: list[np.ndarray], delta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """dL/dW(k) and dL/db(k) for every layer, from delta(L+1) back to layer 1."""
+        dW: list[np.ndarray] = [np.empty(0)] * len(self.weights)
+        db: list[np.ndarray] = [np.empty(0)] * len(self.weights)
+        for k in range(len(self.weights) - 1, -1, -1):
+            dW[k] = delta.T @ h[k]  # dL/dW(k) = delta(k) h(k-1)^T, summed over the batch
+            db[k] = delta.sum(axis=0)  # dL/db(k) = delta(k)
+            if k > 0:  # delta(k-1) = (W(k)^T delta(k)) * g'(a(k-1))
+                delta = (delta @ self.weights[k]) * HIDDEN_ACTIVATIONS[self.activations[k - 1]][1](h[k])
+        return dW, db
+
+    def _penalty(self, l1: float, l2: float) -> float:
+        total = 0.0
+        if l1:
+            total += l1 * sum(np.abs(W).sum() for W in self.weights)
+        if l2:
+            total += 0.5 * l2 * sum((W * W).sum() for W in self.weights)
+        return float(total)
+
+    def _gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0,
+                   l2: float = 0.0) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+        """:meth:`gradients` without the checks (the training loop's fast path)."""
+        h, a_out = self._forward(X)
+        loss, delta = self._loss_and_delta(a_out, y)
+        dW, db = self._backward(h, delta)
+        if l1 or l2:
+            loss += self._penalty(l1, l2)
+            for k, W in enumerate(self.weights):
+                dW[k] = dW[k] + l1 * np.sign(W) + l2 * W
+        return loss, dW, db
+
+    def gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0,
+                  l2: float = 0.0) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+        """The mean loss over ``(X, y)`` and its gradient for every weight and bias, by backpropagation.
+
+        .. math::
+
+            L = \\frac1n \\sum_i \\ell(f(\\mathbf x_i), y_i)
+                + \\lambda_1 \\sum_k \\lVert \\mathbf W^{(k)} \\rVert_1
+                + \\frac{\\lambda_2}{2} \\sum_k \\lVert \\mathbf W^{(k)} \\rVert_2^2
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like
+            Labels 0/1 (sigmoid), integer classes (softmax), or targets
+            (regression, shaped like :meth:`forward`'s output).
+        l1, l2 : float, default 0
+            L1 and L2 regularisation rates :math:`\\lambda_1, \\lambda_2` (on the
+            weights, not the biases).
+
+        Returns
+        -------
+        loss : float
+        dW : list of ndarray
+            :math:`\\partial L / \\partial \\mathbf W^{(k)}`, each shaped like ``W(k)``.
+        db : list of ndarray
+            :math:`\\partial L / \\partial \\mathbf b^{(k)}`, each shaped like ``b(k)``.
+
+        Examples
+        --------
+        >>> net = MLP([2, 2, 1], activation="tanh", seed=1)
+        >>> loss, dW, db = net.gradients(np.array([[1.0, 2.0]]), np.array([1.0]))
+        >>> round(loss, 4), [g.shape for g in dW]
+        (0.5463, [(2, 2), (1, 2)])
+        """
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        if X.shape[0] == 0:
+            raise ValueError("`X` must hold at least one example")
+        for name, rate in (("l1", l1), ("l2", l2)):
+            if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)) \
+                    or not np.isfinite(rate) or rate < 0:
+                raise ValueError(f"`{name}` must be a number >= 0, got {rate!r}")
+        return self._gradients(X, y, float(l1), float(l2))
+
+    def loss_value(self, X: np.ndarray, y: np.ndarray) -> float:
+        """The mean loss (no regularisation) of the network on ``(X, y)``."""
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        return self._loss_and_delta(self._forward(X)[1], y)[0]
+
+
+# -- training ------------------------------------------------------------------------------------
+def train_epoch(net: MLP, X: np.ndarray, y: np.ndarray, optimizer: Any, batch_size: int = 32,
+                rng: np.random.Generator | None = None, l1: float = 0.0, l2: float = 0.0) -> float:
+    """One epoch of minibatch training: shuffle, then one optimizer step per batch.
+
+    Parameters
+    ----------
+    net : MLP
+    X, y : arrays
+        Training data, already checked (see :meth:`MLP.gradients`).
+    optimizer : object with ``step(grads)``
+        Built on ``net.parameters()``, e.g. ``course_utils.optim.SGD(net.parameters(), lr=0.1)``;
+        ``grads`` come in the same order, ``[dW(1), db(1), dW(2), ...]``.
+    batch_size : int, default 32
+        Examples per step; the last batch of an epoch may be smaller.
+    rng : numpy.random.Generator, optional
+        Shuffles the examples; ``None`` keeps their order.
+    l1, l2 : float
+        Regularisation rates, as in :meth:`MLP.gradients`.
+
+    Returns
+    -------
+    float
+        The mean of the batches' losses (NaN or inf if training blew up).
+    """
+    n = len(X)
+    order = rng.permutation(n) if rng is not None else np.arange(n)
+    losses = []
+    for start in range(0, n, batch_size):
+        batch = order[start:start + batch_size]
+        loss, dW, db = net._gradients(X[batch], y[batch], l1, l2)
+        if not np.isfinite(loss):
+            return float(loss)
+        optimizer.step([g for pair in zip(dW, db) for g in pair])
+        losses.append(loss)
+    return float(np.mean(losses))
+
+
+def fit(net: MLP, X: np.ndarray, y: np.ndarray, epochs: int = 10, batch_size: int = 32,
+        optimizer: Any = None, lr: float = 0.01, seed: int = 0) -> list[float]:
+    """Train ``net`` for some epochs of minibatch gradient descent; return each epoch's mean loss.
+
+    Parameters
+    ----------
+    optimizer : object with ``step(grads)``, optional
+        Built on ``net.parameters()``; by default ``course_utils.optim.Adam`` with rate ``lr``.
+    seed : int
+        Seed of the shuffling.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> net = MLP([2, 4, 1], activation="tanh", seed=0)
+    >>> history = fit(net, X, np.array([0, 1, 1, 0]), epochs=300, batch_size=4, lr=0.05)
+    >>> net.predict(X).tolist()  # XOR
+    [0, 1, 1, 0]
+    """
+    X = net._check_X(X)
+    y = net._check_y(y, X.shape[0])
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"`epochs` must be an integer >= 1, got {epochs!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"`batch_size` must be an integer >= 1, got {batch_size!r}")
+    if optimizer is None:
+        from .optim import Adam
+
+        optimizer = Adam(net.parameters(), lr=lr)
+    held = getattr(optimizer, "params", None)
+    if held is not None and (len(held) != len(net.parameters())
+                             or any(p is not q for p, q in zip(held, net.parameters()))):
+        raise ValueError("`optimizer` holds other arrays than net.parameters(): build it after "
+                         "replacing any weights, e.g. Adam(net.parameters(), lr)")
+    rng = np.random.default_rng(seed)
+    history = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(epochs):
+            history.append(train_epoch(net, X, y, optimizer, batch_size, rng))
+            if not np.isfinite(history[-1]):
+                break
+    return history
