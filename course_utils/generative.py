@@ -1,0 +1,884 @@
+"""Unsupervised models in PyTorch: an autoencoder, a variational autoencoder, a GAN, a tiny diffusion model.
+
+The lecture's unsupervised part, small enough to train on a laptop CPU in seconds:
+
+* :class:`Autoencoder`: an encoder squeezes a 784-pixel digit into a short
+  *code* (the latent representation), a decoder rebuilds the digit from it;
+* :class:`VAE`: the same, but the encoder gives a Gaussian over codes and the
+  code plane is pushed to look like a standard normal, so that new digits can be
+  decoded from random codes;
+* :class:`GAN`: a generator G that learns to sample from the data distribution,
+  trained against a discriminator D (the lecture's ``min_G max_D V(D, G)``);
+* :class:`TinyDiffusion`: a 2-D denoising diffusion model, for comparison.
+
+Every model is built under a seed, trains with a seeded function that prints a
+few progress lines and returns its history, and can be saved and loaded with
+:func:`save_model` / :func:`load_model` (``torch.load(weights_only=True)``:
+loading never unpickles code).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ._validate import positive
+from .training import History, fit
+
+__all__ = [
+    "as_pixels", "add_noise",
+    "Autoencoder", "reconstruction_loss", "train_autoencoder",
+    "VAE", "reparameterize", "kl_divergence", "vae_loss", "train_vae",
+    "DigitClassifier", "train_classifier",
+    "LOSS_FORMS", "discriminator_loss", "generator_loss", "Generator", "Discriminator", "GAN", "train_gan",
+    "DISTRIBUTIONS", "toy_data", "mode_centers", "mode_std", "modes_covered",
+    "TinyDiffusion",
+    "save_model", "load_model",
+]
+
+N_PIXELS = 784
+
+
+# -- inputs ------------------------------------------------------------------------------------
+def as_pixels(images, name: str = "images") -> torch.Tensor:
+    """Digits as a float32 tensor of shape (n, 784) with values in [0, 1].
+
+    Parameters
+    ----------
+    images : array-like or tensor of shape (n, 28, 28) or (n, 784)
+        Grey levels: integers 0-255 (as :func:`course_utils.data.mnist_5k` gives)
+        or floats already in [0, 1].
+
+    Examples
+    --------
+    >>> x = as_pixels(np.full((2, 28, 28), 255, dtype=np.uint8))
+    >>> tuple(x.shape), x.dtype, float(x.max())
+    ((2, 784), torch.float32, 1.0)
+    """
+    if isinstance(images, (str, bytes)) or images is None:
+        raise TypeError(f"`{name}` must be an array of images, got {images!r}")
+    if isinstance(images, torch.Tensor):
+        array = images.detach().cpu().numpy()
+    else:
+        try:
+            array = np.asarray(images)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"`{name}` must be an array of images, got {type(images).__name__}") from exc
+    if array.dtype.kind not in "uif":
+        raise TypeError(f"`{name}` must hold numbers, got dtype {array.dtype}")
+    if array.ndim == 3:
+        array = array.reshape(len(array), -1)
+    if array.ndim != 2 or array.shape[1] != N_PIXELS or len(array) == 0:
+        raise ValueError(f"`{name}` must be of shape (n, 28, 28) or (n, 784) with n >= 1, "
+                         f"got {np.shape(images)}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"`{name}` contains NaN or infinity")
+    if array.dtype.kind in "ui":
+        if array.min() < 0 or array.max() > 255:
+            raise ValueError(f"`{name}`: integer grey levels must lie in 0-255")
+        return torch.as_tensor(array.astype(np.float32) / 255)
+    if array.min() < 0 or array.max() > 1:
+        raise ValueError(f"`{name}`: float grey levels must lie in [0, 1] (divide by 255 first?), "
+                         f"got [{array.min():.3g}, {array.max():.3g}]")
+    return torch.as_tensor(array.astype(np.float32))
+
+
+def _check_batch(x: torch.Tensor, width: int, name: str) -> None:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"`{name}` must be a torch tensor, got {type(x).__name__}")
+    if x.ndim != 2 or x.shape[1] != width:
+        raise ValueError(f"`{name}` must be of shape (n, {width}), got {tuple(x.shape)}")
+
+
+def add_noise(x: torch.Tensor, level) -> torch.Tensor:
+    """Gaussian pixel noise of standard deviation ``level``, clipped back to [0, 1].
+
+    .. math:: \\tilde x = \\operatorname{clip}(x + \\sigma\\,\\varepsilon,\\ 0,\\ 1),
+              \\quad \\varepsilon \\sim \\mathcal N(0, I)
+
+    ``level`` is one number, or a tensor of shape (n, 1) with one level per
+    image. Draws from PyTorch's global generator (seed it for the same noise).
+
+    Examples
+    --------
+    >>> x = torch.full((2, 784), 0.5)
+    >>> bool(torch.equal(add_noise(x, 0.0), x)), float(add_noise(x, 10.0).std()) > 0.4
+    (True, True)
+    """
+    if isinstance(level, torch.Tensor):
+        if not torch.isfinite(level).all() or (level < 0).any():
+            raise ValueError("`level` must be >= 0 and finite")
+    else:
+        positive(level, "level", allow_zero=True)
+    return (x + level * torch.randn_like(x)).clamp(0, 1)
+
+
+@contextmanager
+def _seeded(seed: int):
+    """Build layers from ``seed`` without moving PyTorch's global generator."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
+def _mlp(sizes: list[int], out: nn.Module | None = None) -> nn.Sequential:
+    """Fully connected layers with LeakyReLU between them (none after the last)."""
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers.append(nn.LeakyReLU(0.2))
+    if out is not None:
+        layers.append(out)
+    return nn.Sequential(*layers)
+
+
+def _sizes(hidden, name: str = "hidden") -> list[int]:
+    hidden = [hidden] if isinstance(hidden, int) else list(hidden)
+    for h in hidden:
+        positive(h, name, integer=True)
+    return hidden
+
+
+# -- the autoencoder ---------------------------------------------------------------------------
+class Autoencoder(nn.Module):
+    """A fully connected autoencoder: pixels -> code -> pixels.
+
+    .. math:: z = f_\\text{enc}(x), \\qquad \\hat x = f_\\text{dec}(z) = \\sigma(\\dots)
+
+    Parameters
+    ----------
+    n_code : int
+        Length of the code (2 to draw it in a plane).
+    hidden : int or list of int
+        Width(s) of the hidden layer(s), mirrored in the decoder.
+    n_pixels : int
+        Length of an input (784 for MNIST).
+    seed : int
+        Seeds the initial weights.
+
+    Examples
+    --------
+    >>> ae = Autoencoder(n_code=2, hidden=16)
+    >>> x = torch.rand(5, 784)
+    >>> tuple(ae.encode(x).shape), tuple(ae(x).shape)
+    ((5, 2), (5, 784))
+    """
+
+    def __init__(self, n_code: int = 2, hidden=256, n_pixels: int = N_PIXELS, seed: int = 0) -> None:
+        super().__init__()
+        positive(n_code, "n_code", integer=True)
+        positive(n_pixels, "n_pixels", integer=True)
+        hidden = _sizes(hidden)
+        self.config = {"n_code": n_code, "hidden": hidden, "n_pixels": n_pixels, "seed": seed}
+        with _seeded(seed):
+            self.encoder = _mlp([n_pixels, *hidden, n_code])
+            self.decoder = _mlp([n_code, *hidden[::-1], n_pixels], out=nn.Sigmoid())
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """The code of each image: (n, n_pixels) -> (n, n_code)."""
+        _check_batch(x, self.config["n_pixels"], "x")
+        return self.encoder(x)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """The image of each code, pixels in [0, 1]: (n, n_code) -> (n, n_pixels)."""
+        _check_batch(z, self.config["n_code"], "z")
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+
+def reconstruction_loss(model: Autoencoder, x: torch.Tensor, noise: float = 0.0) -> torch.Tensor:
+    """Mean squared reconstruction error, optionally of a noisy input (a *denoising* autoencoder).
+
+    .. math:: L = \\frac{1}{n\\,p} \\sum_i \\lVert f_\\text{dec}(f_\\text{enc}(\\tilde x_i)) - x_i \\rVert^2
+
+    where :math:`\\tilde x_i = x_i`, or, when ``noise > 0``, :func:`add_noise` of it with
+    a level drawn for each image uniformly in [0, ``noise``], so that the
+    autoencoder learns to clean every level up to ``noise``.
+    """
+    inputs = add_noise(x, noise * torch.rand(len(x), 1)) if noise else x
+    return F.mse_loss(model(inputs), x)
+
+
+def train_autoencoder(model: Autoencoder, images, *, val_images=None, noise: float = 0.0,
+                      epochs: int = 10, batch_size: int = 64, lr: float = 1e-3, seed: int = 0,
+                      patience: int | None = None, print_every: int = 1) -> History:
+    """Train an autoencoder to reconstruct ``images`` (from noisy copies if ``noise > 0``).
+
+    With ``noise > 0`` it is a *denoising* autoencoder: each training image is
+    corrupted with Gaussian noise of a level drawn uniformly in [0, ``noise``]
+    (see :func:`reconstruction_loss`), and the target is the clean image. See
+    :func:`course_utils.training.fit` for the loop, the progress lines and
+    early stopping. The validation loss is measured on clean images.
+
+    Returns
+    -------
+    History
+        ``loss`` and ``val_loss``: the mean squared reconstruction error per epoch.
+    """
+    if not isinstance(model, Autoencoder):
+        raise TypeError(f"`model` must be an Autoencoder, got {type(model).__name__}")
+    positive(noise, "noise", allow_zero=True)
+    x = as_pixels(images)
+    val = as_pixels(val_images, "val_images") if val_images is not None else None
+
+    def loss_fn(m, batch):
+        return reconstruction_loss(m, batch, noise if m.training else 0.0)
+
+    return fit(model, loss_fn, x, val_data=val, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
+               patience=patience, print_every=print_every, name="denoising AE" if noise else "AE")
+
+
+# -- the variational autoencoder ---------------------------------------------------------------
+def reparameterize(mu: torch.Tensor, log_var: torch.Tensor, eps: torch.Tensor | None = None) -> torch.Tensor:
+    """The reparameterisation trick: a sample of :math:`\\mathcal N(\\mu, \\sigma^2)` that gradients flow through.
+
+    .. math:: z = \\mu + \\sigma \\odot \\varepsilon, \\quad \\sigma = e^{\\frac12 \\log \\sigma^2},
+              \\quad \\varepsilon \\sim \\mathcal N(0, I)
+
+    Parameters
+    ----------
+    mu, log_var : tensor of shape (n, n_code)
+    eps : tensor of the same shape, optional
+        The standard normal noise; drawn with ``torch.randn_like`` if omitted.
+
+    Examples
+    --------
+    >>> reparameterize(torch.tensor([1.0]), torch.log(torch.tensor([4.0])), torch.tensor([0.5]))
+    tensor([2.])
+    """
+    mu, log_var = torch.as_tensor(mu), torch.as_tensor(log_var)
+    if mu.shape != log_var.shape:
+        raise ValueError(f"`mu` and `log_var` must have the same shape, got {tuple(mu.shape)} "
+                         f"and {tuple(log_var.shape)}")
+    if eps is None:
+        eps = torch.randn_like(mu)
+    eps = torch.as_tensor(eps, dtype=mu.dtype)
+    if eps.shape != mu.shape:
+        raise ValueError(f"`eps` must have the shape of `mu` {tuple(mu.shape)}, got {tuple(eps.shape)}")
+    return mu + torch.exp(0.5 * log_var) * eps
+
+
+def kl_divergence(mu: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """KL divergence of :math:`\\mathcal N(\\mu, \\sigma^2)` from :math:`\\mathcal N(0, I)`, averaged over the batch.
+
+    .. math:: D_{KL} = -\\frac12 \\sum_j \\left(1 + \\log\\sigma_j^2 - \\mu_j^2 - \\sigma_j^2\\right)
+
+    Examples
+    --------
+    >>> float(kl_divergence(torch.zeros(3, 2), torch.zeros(3, 2)))
+    0.0
+    """
+    return (-0.5 * (1 + log_var - mu ** 2 - log_var.exp()).sum(dim=1)).mean()
+
+
+class VAE(nn.Module):
+    """A variational autoencoder: the encoder gives a Gaussian over codes, the decoder a digit.
+
+    .. math:: (\\mu, \\log\\sigma^2) = f_\\text{enc}(x), \\quad z = \\mu + \\sigma \\odot \\varepsilon,
+              \\quad \\hat x = f_\\text{dec}(z)
+
+    Parameters are those of :class:`Autoencoder`.
+
+    Examples
+    --------
+    >>> vae = VAE(n_code=2, hidden=16)
+    >>> x_hat, mu, log_var = vae(torch.rand(4, 784))
+    >>> tuple(x_hat.shape), tuple(mu.shape), tuple(log_var.shape)
+    ((4, 784), (4, 2), (4, 2))
+    """
+
+    def __init__(self, n_code: int = 2, hidden=256, n_pixels: int = N_PIXELS, seed: int = 0) -> None:
+        super().__init__()
+        positive(n_code, "n_code", integer=True)
+        positive(n_pixels, "n_pixels", integer=True)
+        hidden = _sizes(hidden)
+        self.config = {"n_code": n_code, "hidden": hidden, "n_pixels": n_pixels, "seed": seed}
+        with _seeded(seed):
+            self.body = _mlp([n_pixels, *hidden], out=nn.LeakyReLU(0.2))
+            self.mu = nn.Linear(hidden[-1], n_code)
+            self.log_var = nn.Linear(hidden[-1], n_code)
+            self.decoder = _mlp([n_code, *hidden[::-1], n_pixels], out=nn.Sigmoid())
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The mean and log-variance of each image's code."""
+        _check_batch(x, self.config["n_pixels"], "x")
+        h = self.body(x)
+        return self.mu(h), self.log_var(h)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """The image of each code, pixels in [0, 1]."""
+        _check_batch(z, self.config["n_code"], "z")
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        mu, log_var = self.encode(x)
+        return self.decode(reparameterize(mu, log_var)), mu, log_var
+
+    def sample(self, n: int) -> torch.Tensor:
+        """``n`` new digits, decoded from codes drawn from :math:`\\mathcal N(0, I)`."""
+        positive(n, "n", integer=True)
+        with torch.no_grad():
+            return self.decode(torch.randn(n, self.config["n_code"]))
+
+
+def vae_loss(model: VAE, x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    """The negative evidence lower bound, per image: reconstruction + :math:`\\beta` KL.
+
+    .. math:: L = \\frac1n \\sum_i \\Big[ \\operatorname{BCE}(\\hat x_i, x_i) + \\beta\\, D_{KL}\\big(
+              \\mathcal N(\\mu_i, \\sigma_i^2)\\,\\Vert\\,\\mathcal N(0, I)\\big) \\Big]
+
+    with the binary cross-entropy summed over the pixels.
+    """
+    x_hat, mu, log_var = model(x)
+    reconstruction = F.binary_cross_entropy(x_hat, x, reduction="sum") / len(x)
+    return reconstruction + beta * kl_divergence(mu, log_var)
+
+
+def train_vae(model: VAE, images, *, val_images=None, beta: float = 1.0, epochs: int = 10,
+              batch_size: int = 64, lr: float = 1e-3, seed: int = 0, patience: int | None = None,
+              print_every: int = 1) -> History:
+    """Train a VAE on ``images``; the loss is :func:`vae_loss` (nats per image)."""
+    if not isinstance(model, VAE):
+        raise TypeError(f"`model` must be a VAE, got {type(model).__name__}")
+    positive(beta, "beta", allow_zero=True)
+    x = as_pixels(images)
+    val = as_pixels(val_images, "val_images") if val_images is not None else None
+    return fit(model, lambda m, batch: vae_loss(m, batch, beta), x, val_data=val, epochs=epochs,
+               batch_size=batch_size, lr=lr, seed=seed, patience=patience, print_every=print_every,
+               name="VAE")
+
+
+# -- a digit classifier, the judge of reconstructions and samples -------------------------------
+class DigitClassifier(nn.Module):
+    """A small fully connected classifier of 28x28 digits (784 -> hidden -> 10 logits).
+
+    Examples
+    --------
+    >>> tuple(DigitClassifier(hidden=8)(torch.rand(3, 784)).shape)
+    (3, 10)
+    """
+
+    def __init__(self, hidden=128, n_pixels: int = N_PIXELS, n_classes: int = 10, seed: int = 0) -> None:
+        super().__init__()
+        positive(n_pixels, "n_pixels", integer=True)
+        positive(n_classes, "n_classes", integer=True)
+        hidden = _sizes(hidden)
+        self.config = {"hidden": hidden, "n_pixels": n_pixels, "n_classes": n_classes, "seed": seed}
+        with _seeded(seed):
+            self.net = _mlp([n_pixels, *hidden, n_classes])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_batch(x, self.config["n_pixels"], "x")
+        return self.net(x)
+
+    def predict(self, images) -> tuple[np.ndarray, np.ndarray]:
+        """The digit each image is read as, and the classifier's probability for it."""
+        with torch.no_grad():
+            probs = F.softmax(self(as_pixels(images)), dim=1)
+        confidence, digit = probs.max(dim=1)
+        return digit.numpy(), confidence.numpy()
+
+
+def train_classifier(model: DigitClassifier, images, labels, *, epochs: int = 5, batch_size: int = 64,
+                     lr: float = 2e-3, seed: int = 0, print_every: int = 1) -> History:
+    """Train the classifier with the cross-entropy loss."""
+    if not isinstance(model, DigitClassifier):
+        raise TypeError(f"`model` must be a DigitClassifier, got {type(model).__name__}")
+    x = as_pixels(images)
+    y = torch.as_tensor(np.array(labels), dtype=torch.long)  # a copy: mnist_5k's arrays are read-only
+    if y.shape != (len(x),):
+        raise ValueError(f"`labels` must be of shape ({len(x)},), got {tuple(y.shape)}")
+    if y.min() < 0 or y.max() >= model.config["n_classes"]:
+        raise ValueError(f"`labels` must lie in 0-{model.config['n_classes'] - 1}")
+    return fit(model, lambda m, xb, yb: F.cross_entropy(m(xb), yb), (x, y), epochs=epochs,
+               batch_size=batch_size, lr=lr, seed=seed, print_every=print_every, name="classifier")
+
+
+# -- the GAN ------------------------------------------------------------------------------------
+#: The generator's loss: the lecture's min-max form, the non-saturating form, least squares.
+LOSS_FORMS = ("minimax", "non-saturating", "least-squares")
+
+
+def _check_form(form: str) -> None:
+    if form not in LOSS_FORMS:
+        raise ValueError(f"`form` must be one of {LOSS_FORMS}, got {form!r}")
+
+
+def discriminator_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor,
+                       form: str = "non-saturating") -> torch.Tensor:
+    """The discriminator's loss on one batch; ``scores`` are D's outputs before the sigmoid.
+
+    For ``"minimax"`` and ``"non-saturating"`` it is minus the lecture's value
+    function, with :math:`D = \\sigma(\\text{score})`:
+
+    .. math:: L_D = -\\frac1m \\sum_i \\log D(x_i) - \\frac1m \\sum_i \\log\\big(1 - D(G(z_i))\\big)
+
+    For ``"least-squares"`` (LSGAN), D's raw score is pushed to 1 on real and 0 on fake:
+    :math:`L_D = \\frac12 \\overline{(D(x) - 1)^2} + \\frac12 \\overline{D(G(z))^2}`.
+
+    Examples
+    --------
+    >>> round(float(discriminator_loss(torch.zeros(4), torch.zeros(4))), 4)  # D = 1/2: 2 log 2
+    1.3863
+    """
+    _check_form(form)
+    if form == "least-squares":
+        return 0.5 * ((real_scores - 1) ** 2).mean() + 0.5 * (fake_scores ** 2).mean()
+    # -log sigmoid(s) = softplus(-s) and -log(1 - sigmoid(s)) = softplus(s), without overflow
+    return F.softplus(-real_scores).mean() + F.softplus(fake_scores).mean()
+
+
+def generator_loss(fake_scores: torch.Tensor, form: str = "non-saturating") -> torch.Tensor:
+    """The generator's loss on one batch of D's scores of generated samples.
+
+    * ``"minimax"``: the lecture's :math:`\\min_G \\frac1m\\sum_i \\log(1 - D(G(z_i)))`;
+      its gradient vanishes while D easily spots the fakes, early in training;
+    * ``"non-saturating"``: :math:`-\\frac1m\\sum_i \\log D(G(z_i))`, the same fixed point
+      with strong gradients early (Goodfellow et al., 2014);
+    * ``"least-squares"``: :math:`\\frac12 \\overline{(D(G(z)) - 1)^2}`.
+
+    Examples
+    --------
+    >>> [round(float(generator_loss(torch.zeros(2), f)), 4) for f in LOSS_FORMS]
+    [-0.6931, 0.6931, 0.5]
+    """
+    _check_form(form)
+    if form == "minimax":
+        return -F.softplus(fake_scores).mean()  # log(1 - sigmoid(s)) = -softplus(s)
+    if form == "least-squares":
+        return 0.5 * ((fake_scores - 1) ** 2).mean()
+    return F.softplus(-fake_scores).mean()
+
+
+class Generator(nn.Module):
+    """G: noise z -> a sample (n_noise -> hidden -> ... -> n_out), with a linear or a sigmoid output.
+
+    Examples
+    --------
+    >>> tuple(Generator(n_noise=2, n_out=2, hidden=8)(torch.rand(5, 2)).shape)
+    (5, 2)
+    """
+
+    def __init__(self, n_noise: int = 2, n_out: int = 2, hidden=64, output: str = "linear",
+                 seed: int = 0) -> None:
+        super().__init__()
+        positive(n_noise, "n_noise", integer=True)
+        positive(n_out, "n_out", integer=True)
+        if output not in ("linear", "sigmoid"):
+            raise ValueError(f"`output` must be 'linear' or 'sigmoid' (pixels in [0, 1]), got {output!r}")
+        hidden = _sizes(hidden)
+        self.config = {"n_noise": n_noise, "n_out": n_out, "hidden": hidden, "output": output, "seed": seed}
+        with _seeded(seed):
+            self.net = _mlp([n_noise, *hidden, n_out], out=nn.Sigmoid() if output == "sigmoid" else None)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        _check_batch(z, self.config["n_noise"], "z")
+        return self.net(z)
+
+
+class Discriminator(nn.Module):
+    """D: a sample -> one score (a logit: :math:`D(x) = \\sigma(\\text{score})`).
+
+    Examples
+    --------
+    >>> tuple(Discriminator(n_in=2, hidden=8)(torch.rand(5, 2)).shape)
+    (5,)
+    """
+
+    def __init__(self, n_in: int = 2, hidden=64, seed: int = 0) -> None:
+        super().__init__()
+        positive(n_in, "n_in", integer=True)
+        hidden = _sizes(hidden)
+        self.config = {"n_in": n_in, "hidden": hidden, "seed": seed}
+        with _seeded(seed):
+            self.net = _mlp([n_in, *hidden, 1])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_batch(x, self.config["n_in"], "x")
+        return self.net(x).squeeze(1)
+
+
+class GAN:
+    """A generator and a discriminator trained against each other, one step at a time.
+
+    Each :meth:`step` takes ``d_steps`` discriminator steps (on a batch of real
+    samples and a batch of generated ones) and then one generator step, both
+    with Adam (:math:`\\beta_1 = 0.5`). Batches and noise come from the GAN's
+    own seeded generator, so a run is reproducible and independent of other
+    random draws.
+
+    Parameters
+    ----------
+    data : tensor of shape (n_samples, n_features)
+        The real samples; batches are drawn from them with replacement.
+    n_noise : int
+        Length of the noise vector z, uniform on :math:`[-1, 1]^{n}`.
+    hidden : int or list of int
+        Hidden widths of both networks.
+    output : {"linear", "sigmoid"}
+        The generator's last activation: "sigmoid" for pixels in [0, 1].
+    lr_g, lr_d : float
+        Learning rates of the generator and the discriminator.
+    d_steps : int
+        Discriminator steps per generator step.
+    loss : {"minimax", "non-saturating", "least-squares"}
+        The generator's loss (:func:`generator_loss`).
+    batch_size, seed : int
+
+    Attributes
+    ----------
+    generator, discriminator : nn.Module
+    history : dict of lists
+        Per generator step: ``d_loss``, ``g_loss``, ``d_real`` and ``d_fake``
+        (D's mean output on real and on generated samples).
+    steps : int
+    diverged : bool
+        True once a loss is not finite; :meth:`step` then does nothing.
+
+    Examples
+    --------
+    >>> gan = GAN(toy_data("ring", 256), hidden=16, batch_size=32)
+    >>> gan.step(3)
+    >>> gan.steps, len(gan.history["d_loss"]), tuple(gan.sample(4).shape)
+    (3, 3, (4, 2))
+    """
+
+    def __init__(self, data: torch.Tensor, n_noise: int = 2, hidden=64, *, output: str = "linear",
+                 lr_g: float = 1e-3, lr_d: float = 1e-3, d_steps: int = 1, loss: str = "non-saturating",
+                 batch_size: int = 128, seed: int = 0) -> None:
+        if not isinstance(data, torch.Tensor) or data.ndim != 2 or len(data) == 0:
+            raise ValueError(f"`data` must be a tensor of shape (n_samples, n_features), got "
+                             f"{tuple(data.shape) if isinstance(data, torch.Tensor) else type(data).__name__}")
+        if not torch.isfinite(data).all():
+            raise ValueError("`data` contains NaN or infinity")
+        positive(batch_size, "batch_size", integer=True)
+        self.data = data.float()
+        self.batch_size = batch_size
+        self.seed = seed
+        self.generator = Generator(n_noise, data.shape[1], hidden, output=output, seed=seed)
+        self.discriminator = Discriminator(data.shape[1], hidden, seed=seed + 1)
+        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=1e-3, betas=(0.5, 0.999), fused=True)
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=1e-3, betas=(0.5, 0.999), fused=True)
+        self.rng = torch.Generator().manual_seed(seed)
+        self.history: dict[str, list[float]] = {"d_loss": [], "g_loss": [], "d_real": [], "d_fake": []}
+        self.steps = 0
+        self.diverged = False
+        self.set(lr_g=lr_g, lr_d=lr_d, d_steps=d_steps, loss=loss)
+
+    def set(self, *, lr_g: float | None = None, lr_d: float | None = None, d_steps: int | None = None,
+            loss: str | None = None) -> None:
+        """Change the learning rates, D steps per G step or the loss form; training goes on."""
+        if lr_g is not None:
+            for group in self.opt_g.param_groups:
+                group["lr"] = positive(lr_g, "lr_g")
+        if lr_d is not None:
+            for group in self.opt_d.param_groups:
+                group["lr"] = positive(lr_d, "lr_d")
+        if d_steps is not None:
+            self.d_steps = positive(d_steps, "d_steps", integer=True)
+        if loss is not None:
+            _check_form(loss)
+            self.loss = loss
+
+    def noise(self, n: int) -> torch.Tensor:
+        """``n`` noise vectors, uniform on :math:`[-1, 1]^{n_{noise}}`, from the GAN's generator."""
+        return torch.rand(n, self.generator.config["n_noise"], generator=self.rng) * 2 - 1
+
+    def sample(self, n: int) -> torch.Tensor:
+        """``n`` generated samples (no gradients)."""
+        positive(n, "n", integer=True)
+        with torch.no_grad():
+            return self.generator(self.noise(n))
+
+    def probability(self, x: torch.Tensor) -> torch.Tensor:
+        """D's verdict in [0, 1], "real" = 1: the sigmoid of the score (least squares: the score, clipped)."""
+        with torch.no_grad():
+            scores = self.discriminator(x)
+        return scores.clamp(0, 1) if self.loss == "least-squares" else torch.sigmoid(scores)
+
+    def step(self, n: int = 1) -> None:
+        """Take ``n`` generator steps, each after ``d_steps`` discriminator steps."""
+        positive(n, "n", integer=True)
+        m = self.batch_size
+        for _ in range(n):
+            if self.diverged:
+                return
+            for _ in range(self.d_steps):
+                real = self.data[torch.randint(len(self.data), (m,), generator=self.rng)]
+                with torch.no_grad():
+                    fake = self.generator(self.noise(m))
+                scores = self.discriminator(torch.cat([real, fake]))
+                d_loss = discriminator_loss(scores[:m], scores[m:], self.loss)
+                self.opt_d.zero_grad()
+                d_loss.backward()
+                self.opt_d.step()
+            fake_scores = self.discriminator(self.generator(self.noise(m)))
+            g_loss = generator_loss(fake_scores, self.loss)
+            self.opt_g.zero_grad()
+            g_loss.backward()
+            self.opt_g.step()
+            with torch.no_grad():
+                to_unit = (lambda s: s.clamp(0, 1)) if self.loss == "least-squares" else torch.sigmoid
+                self.history["d_real"].append(float(to_unit(scores[:m]).mean()))
+                self.history["d_fake"].append(float(to_unit(scores[m:]).mean()))
+            self.history["d_loss"].append(d_loss.item())
+            self.history["g_loss"].append(g_loss.item())
+            self.steps += 1
+            if not (math.isfinite(self.history["d_loss"][-1]) and math.isfinite(self.history["g_loss"][-1])):
+                self.diverged = True
+
+    def generator_gradients(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The samples G(z) and the direction the generator's loss pushes each one, :math:`-\\partial L_G / \\partial x`."""
+        x = self.generator(z).detach().requires_grad_(True)
+        loss = generator_loss(self.discriminator(x), self.loss) * len(x)
+        (grad,) = torch.autograd.grad(loss, x)
+        self.discriminator.zero_grad(set_to_none=True)
+        return x.detach(), -grad
+
+
+def train_gan(data: torch.Tensor, steps: int, *, print_every: int = 0,
+              stop: Callable[[GAN], bool] | None = None, **options) -> GAN:
+    """Build a :class:`GAN` on ``data`` and train it for ``steps`` generator steps.
+
+    Parameters
+    ----------
+    data : tensor of shape (n_samples, n_features)
+    steps : int
+    print_every : int
+        Print the losses and D's mean outputs every this many steps; 0 is silent.
+    stop : callable ``stop(gan) -> bool``, optional
+        Checked every ``print_every`` steps (every 100 if silent): True stops
+        training early. Training also stops when the losses are not finite.
+    **options
+        Passed to :class:`GAN` (``n_noise``, ``hidden``, ``lr_g``, ``lr_d``,
+        ``d_steps``, ``loss``, ``batch_size``, ``seed``).
+    """
+    positive(steps, "steps", integer=True)
+    positive(print_every, "print_every", integer=True, allow_zero=True)
+    gan = GAN(data, **options)
+    chunk = print_every or 100
+    while gan.steps < steps and not gan.diverged:
+        gan.step(min(chunk, steps - gan.steps))
+        h = gan.history
+        if print_every:
+            print(f"step {gan.steps}/{steps}: D loss {h['d_loss'][-1]:.3f}, G loss {h['g_loss'][-1]:.3f}, "
+                  f"D(x) {h['d_real'][-1]:.2f}, D(G(z)) {h['d_fake'][-1]:.2f}")
+        if stop is not None and stop(gan):
+            if print_every:
+                print(f"stopped early at step {gan.steps}")
+            break
+    if gan.diverged:
+        print(f"stopped at step {gan.steps}: the losses are not finite (diverged)")
+    return gan
+
+
+# -- 2-D data with modes -------------------------------------------------------------------------
+#: The 2-D data sets of the GAN demo (GAN Lab's), with their modes where they have any.
+DISTRIBUTIONS = ("ring", "line", "moons", "grid")
+RING_RADIUS, RING_STD = 2.0, 0.1
+GRID_SPACING, GRID_STD = 1.5, 0.1
+
+
+def mode_centers(name: str) -> torch.Tensor | None:
+    """The centres of a distribution's Gaussian modes (ring: 8, grid: 9), or None.
+
+    Examples
+    --------
+    >>> tuple(mode_centers("ring").shape), mode_centers("moons") is None
+    ((8, 2), True)
+    """
+    if name not in DISTRIBUTIONS:
+        raise ValueError(f"`name` must be one of {DISTRIBUTIONS}, got {name!r}")
+    if name == "ring":
+        angles = torch.arange(8) * (2 * math.pi / 8)
+        return RING_RADIUS * torch.stack([torch.cos(angles), torch.sin(angles)], dim=1)
+    if name == "grid":
+        ticks = torch.tensor([-1.0, 0.0, 1.0]) * GRID_SPACING
+        return torch.cartesian_prod(ticks, ticks)
+    return None
+
+
+def mode_std(name: str) -> float:
+    """The standard deviation of each mode of ``name`` (ring or grid)."""
+    return RING_STD if name == "ring" else GRID_STD
+
+
+def toy_data(name: str = "ring", n: int = 2048, seed: int = 0) -> torch.Tensor:
+    """``n`` points of a 2-D distribution: a ring of 8 Gaussians, a line, two moons, a 3x3 grid of Gaussians.
+
+    Examples
+    --------
+    >>> x = toy_data("ring", 1000)
+    >>> tuple(x.shape), round(float(x.norm(dim=1).mean()), 1)
+    ((1000, 2), 2.0)
+    """
+    positive(n, "n", integer=True)
+    centers = mode_centers(name)
+    g = torch.Generator().manual_seed(seed)
+    if centers is not None:
+        which = torch.randint(len(centers), (n,), generator=g)
+        return centers[which] + mode_std(name) * torch.randn(n, 2, generator=g)
+    if name == "line":
+        t = torch.rand(n, 1, generator=g) * 2 - 1
+        return t * torch.tensor([2.0, 1.2]) + 0.05 * torch.randn(n, 2, generator=g)
+    # two interleaving half circles, centred on the origin
+    t = torch.rand(n, generator=g) * math.pi
+    upper = torch.rand(n, generator=g) < 0.5
+    x = torch.where(upper, torch.cos(t), 1 - torch.cos(t))
+    y = torch.where(upper, torch.sin(t), 0.5 - torch.sin(t))
+    points = 1.6 * (torch.stack([x, y], dim=1) - torch.tensor([0.5, 0.25]))
+    return points + 0.06 * torch.randn(n, 2, generator=g)
+
+
+def modes_covered(samples: torch.Tensor, centers: torch.Tensor, radius: float,
+                  min_share: float = 0.2) -> tuple[int, list[int]]:
+    """How many modes the samples cover, and how many samples fall near each mode.
+
+    A mode is covered when at least ``min_share`` of its fair share of the
+    samples, ``min_share * n / n_modes``, lie within ``radius`` of its centre.
+
+    Examples
+    --------
+    >>> centers = mode_centers("ring")
+    >>> modes_covered(centers[:3].repeat(10, 1), centers, radius=0.3)
+    (3, [10, 10, 10, 0, 0, 0, 0, 0])
+    """
+    samples, centers = torch.as_tensor(samples, dtype=torch.float32), torch.as_tensor(centers, dtype=torch.float32)
+    if samples.ndim != 2 or centers.ndim != 2 or samples.shape[1] != centers.shape[1]:
+        raise ValueError(f"`samples` (n, d) and `centers` (k, d) must be 2-D with the same d, got "
+                         f"{tuple(samples.shape)} and {tuple(centers.shape)}")
+    positive(radius, "radius")
+    finite = torch.isfinite(samples).all(dim=1)
+    distance = torch.cdist(samples[finite], centers)
+    nearest = distance.min(dim=1)
+    counts = torch.bincount(nearest.indices[nearest.values < radius], minlength=len(centers))
+    threshold = min_share * len(samples) / len(centers)
+    return int((counts >= threshold).sum()), counts.tolist()
+
+
+# -- a tiny diffusion model ----------------------------------------------------------------------
+class TinyDiffusion:
+    """A denoising diffusion model (DDPM) for 2-D points, small enough to train in seconds.
+
+    Forward process: noise is added in ``n_steps`` small steps,
+
+    .. math:: x_t = \\sqrt{\\bar\\alpha_t}\\, x_0 + \\sqrt{1 - \\bar\\alpha_t}\\, \\varepsilon,
+              \\qquad \\bar\\alpha_t = \\prod_{s \\le t} (1 - \\beta_s),
+
+    and a network :math:`\\varepsilon_\\theta(x_t, t)` learns to predict the
+    noise (loss :math:`\\lVert \\varepsilon_\\theta - \\varepsilon \\rVert^2`). Sampling
+    starts from pure noise and removes the predicted noise step by step.
+
+    Examples
+    --------
+    >>> model = TinyDiffusion(toy_data("ring", 256), hidden=16, n_steps=10)
+    >>> model.train(5)
+    >>> tuple(model.sample(7).shape), len(model.history)
+    ((7, 2), 5)
+    """
+
+    def __init__(self, data: torch.Tensor, hidden=(128, 128), n_steps: int = 60, lr: float = 2e-3,
+                 batch_size: int = 256, seed: int = 0) -> None:
+        if not isinstance(data, torch.Tensor) or data.ndim != 2 or len(data) == 0:
+            raise ValueError("`data` must be a tensor of shape (n_samples, n_features)")
+        positive(n_steps, "n_steps", integer=True)
+        positive(batch_size, "batch_size", integer=True)
+        self.data, self.n_steps, self.batch_size = data.float(), n_steps, batch_size
+        dim = data.shape[1]
+        with _seeded(seed):
+            self.net = _mlp([dim + 1, *_sizes(hidden), dim])
+        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=positive(lr, "lr"), fused=True)
+        # noise rises from 1e-4 to beta_max, so that x_T is nearly pure noise (alpha_bar_T ~ 0.01)
+        beta_max = min(0.9, 9 / n_steps)
+        self.betas = torch.linspace(1e-4, beta_max, n_steps) if n_steps > 1 else torch.tensor([0.99])
+        self.alpha_bars = torch.cumprod(1 - self.betas, dim=0)
+        self.rng = torch.Generator().manual_seed(seed)
+        self.history: list[float] = []
+
+    def _predict_noise(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        return self.net(torch.cat([x, (t.float() / self.n_steps).unsqueeze(1)], dim=1))
+
+    def train(self, steps: int) -> None:
+        """Take ``steps`` Adam steps on random batches, times and noise."""
+        positive(steps, "steps", integer=True)
+        m = self.batch_size
+        for _ in range(steps):
+            x0 = self.data[torch.randint(len(self.data), (m,), generator=self.rng)]
+            t = torch.randint(self.n_steps, (m,), generator=self.rng)
+            eps = torch.randn(x0.shape, generator=self.rng)
+            a = self.alpha_bars[t].unsqueeze(1)
+            loss = F.mse_loss(self._predict_noise(a.sqrt() * x0 + (1 - a).sqrt() * eps, t), eps)
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+            self.history.append(loss.item())
+
+    def sample(self, n: int) -> torch.Tensor:
+        """``n`` new points: start from :math:`\\mathcal N(0, I)` and denoise ``n_steps`` times."""
+        positive(n, "n", integer=True)
+        with torch.no_grad():
+            x = torch.randn(n, self.data.shape[1], generator=self.rng)
+            for t in range(self.n_steps - 1, -1, -1):
+                beta, a_bar = self.betas[t], self.alpha_bars[t]
+                eps = self._predict_noise(x, torch.full((n,), t))
+                x = (x - beta / (1 - a_bar).sqrt() * eps) / (1 - beta).sqrt()
+                if t > 0:
+                    x = x + beta.sqrt() * torch.randn(x.shape, generator=self.rng)
+        return x
+
+
+# -- saving and loading --------------------------------------------------------------------------
+_MODELS = {cls.__name__: cls for cls in (Autoencoder, VAE, DigitClassifier, Generator, Discriminator)}
+
+
+def save_model(model: nn.Module, path: str | Path) -> Path:
+    """Save a model's class name, configuration and weights with ``torch.save``.
+
+    Only tensors, numbers, strings and lists are written, so :func:`load_model`
+    can read the file with ``torch.load(weights_only=True)``.
+    """
+    name = type(model).__name__
+    if name not in _MODELS:
+        raise TypeError(f"`model` must be one of {sorted(_MODELS)}, got {name}")
+    path = Path(path)
+    torch.save({"class": name, "config": dict(model.config), "state_dict": model.state_dict()}, path)
+    return path
+
+
+def load_model(path: str | Path) -> nn.Module:
+    """Load a model written by :func:`save_model` (``weights_only=True``: no code is unpickled).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ae = Autoencoder(n_code=2, hidden=8)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     copy = load_model(save_model(ae, Path(folder) / "ae.pt"))
+    >>> all(torch.equal(a, b) for a, b in zip(ae.parameters(), copy.parameters()))
+    True
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"`path` {str(path)!r} is not a file")
+    try:
+        saved = torch.load(path, weights_only=True)
+    except Exception as exc:  # corrupt file, or one holding more than weights
+        raise ValueError(f"`path` {str(path)!r} is not a model saved by save_model: {exc}") from exc
+    if not isinstance(saved, dict) or set(saved) != {"class", "config", "state_dict"} \
+            or saved["class"] not in _MODELS:
+        raise ValueError(f"`path` {str(path)!r} is not a model saved by save_model")
+    model = _MODELS[saved["class"]](**saved["config"])
+    model.load_state_dict(saved["state_dict"])
+    return model.eval()
