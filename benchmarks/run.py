@@ -37,6 +37,9 @@ import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = {"analytic": 50.0, "retrain": 300.0}
+#: Demos with a tighter budget than their kind's (issue targets): a 60 Hz frame.
+TARGET_MS_BY_DEMO = {"generative.latent_demo": 17.0}
+TARGET_FRAME_MS = 100.0  # one training frame: some training plus the redraw of everything
 TARGET_SPEEDUP = 3.0
 TARGET_NOTEBOOK_S = 60.0
 TARGET_IMPORT_S = 0.5
@@ -84,13 +87,42 @@ def bench_demo(name: str, build, n_changes: int) -> dict:
         naive_frame(demo.draw_fn, demo.update_fn, values, figsize=demo.figsize)
         naive.append(time.perf_counter() - start)
     live_stats, naive_stats = _ms(live), _ms(naive)
+    target = TARGET_MS_BY_DEMO.get(name, TARGET_MS[demo.kind])
     result = {
         "demo": name, "kind": demo.kind, "live": live_stats, "naive": naive_stats,
         "speedup_median": naive_stats["median_ms"] / live_stats["median_ms"],
     }
-    result["meets_target"] = bool(live_stats["p95_ms"] <= TARGET_MS[demo.kind]
+    result["target_ms"] = target
+    result["meets_target"] = bool(live_stats["p95_ms"] <= target
                                   and result["speedup_median"] >= TARGET_SPEEDUP)
     return result
+
+
+def bench_training_frames(n_frames: int, repeats: int) -> dict:
+    """Frames of the demos that train under Play: the playground and the 2-D GAN.
+
+    A frame is what one tick of Play does: a chunk of training plus the
+    redraw of everything (for the playground at its default: two hidden
+    layers of 8, 500 points, every neuron's heatmap). Also our network's
+    epoch against scikit-learn's ``MLPClassifier.partial_fit``.
+    """
+    from course_utils.demos.generative import gan_lab_demo
+    from course_utils.demos.playground import epoch_speed, frame_times
+
+    playground = _ms(list(frame_times(n_frames)))
+    gan = gan_lab_demo()
+    times = []
+    for _ in range(n_frames):
+        start = time.perf_counter()
+        gan.step()
+        times.append(time.perf_counter() - start)
+    gan_stats = _ms(times)
+    speed = epoch_speed(repeats=repeats)
+    return {
+        "playground_frame": {**playground, "meets_target": playground["p95_ms"] <= TARGET_FRAME_MS},
+        "gan_frame": {**gan_stats, "meets_target": gan_stats["p95_ms"] <= TARGET_FRAME_MS},
+        "epoch_vs_partial_fit": speed,
+    }
 
 
 def bench_import(repeats: int) -> dict:
@@ -126,10 +158,23 @@ def print_table(report: dict) -> None:
     print("| demo | kind | live median | live p95 | naive median | naive p95 | speed-up | target |")
     print("|---|---|---:|---:|---:|---:|---:|---|")
     for r in report["demos"]:
-        target = f"p95 ≤ {TARGET_MS[r['kind']]:.0f} ms, ≥ {TARGET_SPEEDUP:.0f}x"
+        target = f"p95 ≤ {r['target_ms']:.0f} ms, ≥ {TARGET_SPEEDUP:.0f}x"
         print(f"| {r['demo']} | {r['kind']} | {r['live']['median_ms']:.1f} ms | {r['live']['p95_ms']:.1f} ms "
               f"| {r['naive']['median_ms']:.1f} ms | {r['naive']['p95_ms']:.1f} ms "
               f"| {r['speedup_median']:.1f}x | {'✅' if r['meets_target'] else '❌'} {target} |")
+    frames = report["training_frames"]
+    print(f"\n## Training frames (a tick of Play: training + full redraw, {frames['playground_frame']['n']} frames)\n")
+    print("| demo | median | p95 | target |")
+    print("|---|---:|---:|---|")
+    for key, label in (("playground_frame", "playground (2x8 hidden, 500 points, every neuron)"),
+                       ("gan_frame", "2-D GAN (a chunk of steps + heatmap, grid, points)")):
+        r = frames[key]
+        print(f"| {label} | {r['median_ms']:.1f} ms | {r['p95_ms']:.1f} ms "
+              f"| {'✅' if r['meets_target'] else '❌'} p95 ≤ {TARGET_FRAME_MS:.0f} ms |")
+    speed = frames["epoch_vs_partial_fit"]
+    print(f"\nOne epoch, our MLP {speed['ours_ms']:.2f} ms vs MLPClassifier.partial_fit "
+          f"{speed['sklearn_ms']:.2f} ms: ours {speed['ratio']:.1f}x as fast "
+          f"{'✅' if speed['ratio'] >= 1 else '❌'} (≥ 1x)")
     print("\n## Notebooks (fresh kernel, top to bottom)\n")
     print("| notebook | time | target |")
     print("|---|---:|---|")
@@ -165,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "processor": platform.machine(),
                     "cpus": __import__("os").cpu_count()},
         "demos": [bench_demo(name, build, n_changes) for name, build in all_demos().items()],
+        "training_frames": bench_training_frames(10 if args.quick else 100, 5 if args.quick else 30),
         "notebooks": bench_notebooks(notebooks),
         "import": bench_import(3 if args.quick else 7),
     }

@@ -65,7 +65,8 @@ def _artists_in(obj: Any) -> list[Artist]:
 def png_bytes(rgba: np.ndarray) -> bytes:
     """Encode an ``(h, w, 4)`` uint8 image as PNG, with fast (light) compression."""
     buf = io.BytesIO()
-    PILImage.fromarray(np.asarray(rgba)[..., :3]).save(buf, format="png", compress_level=1)
+    # convert("RGB") drops alpha in C; slicing [..., :3] first would copy a strided array (15x slower)
+    PILImage.fromarray(np.asarray(rgba)).convert("RGB").save(buf, format="png", compress_level=1)
     return buf.getvalue()
 
 
