@@ -200,8 +200,8 @@ class LivePlot:
         self.status.value = status or ""
         self.frames += 1
 
-    def render(self) -> bytes:
-        """Paint the moving artists on the cached background and return PNG bytes."""
+    def restore_background(self) -> None:
+        """Put the static part back on the canvas, re-rendering it first if it is stale."""
         canvas = self.fig.canvas
         limits = self._axes_limits()
         if self._background is None or limits != self._limits:
@@ -210,6 +210,11 @@ class LivePlot:
             self._limits = limits
         else:
             canvas.restore_region(self._background)
+
+    def render(self) -> bytes:
+        """Paint the moving artists on the cached background and return PNG bytes."""
+        canvas = self.fig.canvas
+        self.restore_background()
         for artist in self._moving:
             if artist.get_visible():
                 self.fig.draw_artist(artist)

@@ -1119,13 +1119,7 @@ class Playground(LivePlot):
         frame is sent as a JPEG, which encodes a heatmap much faster than PNG.
         """
         canvas = self.fig.canvas
-        limits = self._axes_limits()
-        if self._background is None or limits != self._limits:
-            canvas.draw()  # animated artists are left out of a full draw
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            self._limits = limits
-        else:
-            canvas.restore_region(self._background)
+        self.restore_background()
         a = self.artists
         under = [a["output"], a["conf_image"]]  # under the points and the counts
         over = [a["mini_output"], *(image for layer in a["neurons"] for image in layer)]  # over the lines
