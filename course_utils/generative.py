@@ -45,10 +45,15 @@ __all__ = [
 
 N_PIXELS = 784
 
+#: Every tensor and weight here is float64: its rounding (1e-16) does not grow into the printed
+#: digits over a training run, so a notebook prints the same numbers on any CPU. float32's
+#: (1e-7) did: another vector unit changed the fourth decimal. It costs little at this size.
+DTYPE = torch.float64
+
 
 # -- inputs ------------------------------------------------------------------------------------
 def as_pixels(images, name: str = "images") -> torch.Tensor:
-    """Digits as a float32 tensor of shape (n, 784) with values in [0, 1].
+    """Digits as a float64 tensor of shape (n, 784) with values in [0, 1].
 
     Parameters
     ----------
@@ -60,7 +65,7 @@ def as_pixels(images, name: str = "images") -> torch.Tensor:
     --------
     >>> x = as_pixels(np.full((2, 28, 28), 255, dtype=np.uint8))
     >>> tuple(x.shape), x.dtype, float(x.max())
-    ((2, 784), torch.float32, 1.0)
+    ((2, 784), torch.float64, 1.0)
     """
     if isinstance(images, (str, bytes)) or images is None:
         raise TypeError(f"`{name}` must be an array of images, got {images!r}")
@@ -83,18 +88,20 @@ def as_pixels(images, name: str = "images") -> torch.Tensor:
     if array.dtype.kind in "ui":
         if array.min() < 0 or array.max() > 255:
             raise ValueError(f"`{name}`: integer grey levels must lie in 0-255")
-        return torch.as_tensor(array.astype(np.float32) / 255)
+        return torch.as_tensor(array.astype(np.float64) / 255)
     if array.min() < 0 or array.max() > 1:
         raise ValueError(f"`{name}`: float grey levels must lie in [0, 1] (divide by 255 first?), "
                          f"got [{array.min():.3g}, {array.max():.3g}]")
-    return torch.as_tensor(array.astype(np.float32))
+    return torch.as_tensor(array.astype(np.float64))
 
 
-def _check_batch(x: torch.Tensor, width: int, name: str) -> None:
+def _check_batch(x: torch.Tensor, width: int, name: str) -> torch.Tensor:
+    """``x`` checked for shape, as float64 (the models' type: a float32 batch is welcome too)."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"`{name}` must be a torch tensor, got {type(x).__name__}")
     if x.ndim != 2 or x.shape[1] != width:
         raise ValueError(f"`{name}` must be of shape (n, {width}), got {tuple(x.shape)}")
+    return x.to(DTYPE)
 
 
 def add_noise(x: torch.Tensor, level) -> torch.Tensor:
@@ -122,12 +129,17 @@ def add_noise(x: torch.Tensor, level) -> torch.Tensor:
 
 @contextmanager
 def _seeded(seed: int):
-    """Build layers from ``seed`` without moving PyTorch's global generator."""
+    """Build layers from ``seed``, in float64, without moving PyTorch's global generator."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}")
+    default = torch.get_default_dtype()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        yield
+        torch.set_default_dtype(DTYPE)
+        try:
+            yield
+        finally:
+            torch.set_default_dtype(default)
 
 
 def _mlp(sizes: list[int], out: nn.Module | None = None) -> nn.Sequential:
@@ -186,12 +198,12 @@ class Autoencoder(nn.Module):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code of each image: (n, n_pixels) -> (n, n_code)."""
-        _check_batch(x, self.config["n_pixels"], "x")
+        x = _check_batch(x, self.config["n_pixels"], "x")
         return self.encoder(x)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """The image of each code, pixels in [0, 1]: (n, n_code) -> (n, n_pixels)."""
-        _check_batch(z, self.config["n_code"], "z")
+        z = _check_batch(z, self.config["n_code"], "z")
         return self.decoder(z)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -207,7 +219,8 @@ def reconstruction_loss(model: Autoencoder, x: torch.Tensor, noise: float = 0.0)
     a level drawn for each image uniformly in [0, ``noise``], so that the
     autoencoder learns to clean every level up to ``noise``.
     """
-    inputs = add_noise(x, noise * torch.rand(len(x), 1)) if noise else x
+    x = x.to(DTYPE)
+    inputs = add_noise(x, noise * torch.rand(len(x), 1, dtype=x.dtype)) if noise else x
     return F.mse_loss(model(inputs), x)
 
 
@@ -313,13 +326,13 @@ class VAE(nn.Module):
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The mean and log-variance of each image's code."""
-        _check_batch(x, self.config["n_pixels"], "x")
+        x = _check_batch(x, self.config["n_pixels"], "x")
         h = self.body(x)
         return self.mu(h), self.log_var(h)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """The image of each code, pixels in [0, 1]."""
-        _check_batch(z, self.config["n_code"], "z")
+        z = _check_batch(z, self.config["n_code"], "z")
         return self.decoder(z)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -330,7 +343,7 @@ class VAE(nn.Module):
         """``n`` new digits, decoded from codes drawn from :math:`\\mathcal N(0, I)`."""
         positive(n, "n", integer=True)
         with torch.no_grad():
-            return self.decode(torch.randn(n, self.config["n_code"]))
+            return self.decode(torch.randn(n, self.config["n_code"], dtype=DTYPE))
 
 
 def vae_loss(model: VAE, x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
@@ -341,6 +354,7 @@ def vae_loss(model: VAE, x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
 
     with the binary cross-entropy summed over the pixels.
     """
+    x = x.to(DTYPE)
     x_hat, mu, log_var = model(x)
     reconstruction = F.binary_cross_entropy(x_hat, x, reduction="sum") / len(x)
     return reconstruction + beta * kl_divergence(mu, log_var)
@@ -380,7 +394,7 @@ class DigitClassifier(nn.Module):
             self.net = _mlp([n_pixels, *hidden, n_classes])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_batch(x, self.config["n_pixels"], "x")
+        x = _check_batch(x, self.config["n_pixels"], "x")
         return self.net(x)
 
     def predict(self, images) -> tuple[np.ndarray, np.ndarray]:
@@ -484,7 +498,7 @@ class Generator(nn.Module):
             self.net = _mlp([n_noise, *hidden, n_out], out=nn.Sigmoid() if output == "sigmoid" else None)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        _check_batch(z, self.config["n_noise"], "z")
+        z = _check_batch(z, self.config["n_noise"], "z")
         return self.net(z)
 
 
@@ -506,7 +520,7 @@ class Discriminator(nn.Module):
             self.net = _mlp([n_in, *hidden, 1])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_batch(x, self.config["n_in"], "x")
+        x = _check_batch(x, self.config["n_in"], "x")
         return self.net(x).squeeze(1)
 
 
@@ -564,7 +578,7 @@ class GAN:
         if not torch.isfinite(data).all():
             raise ValueError("`data` contains NaN or infinity")
         positive(batch_size, "batch_size", integer=True)
-        self.data = data.float()
+        self.data = data.to(DTYPE)
         self.batch_size = batch_size
         self.seed = seed
         self.generator = Generator(n_noise, data.shape[1], hidden, output=output, seed=seed)
@@ -594,7 +608,7 @@ class GAN:
 
     def noise(self, n: int) -> torch.Tensor:
         """``n`` noise vectors, uniform on :math:`[-1, 1]^{n_{noise}}`, from the GAN's generator."""
-        return torch.rand(n, self.generator.config["n_noise"], generator=self.rng) * 2 - 1
+        return torch.rand(n, self.generator.config["n_noise"], generator=self.rng, dtype=DTYPE) * 2 - 1
 
     def sample(self, n: int) -> torch.Tensor:
         """``n`` generated samples (no gradients)."""
@@ -702,10 +716,10 @@ def mode_centers(name: str) -> torch.Tensor | None:
     if name not in DISTRIBUTIONS:
         raise ValueError(f"`name` must be one of {DISTRIBUTIONS}, got {name!r}")
     if name == "ring":
-        angles = torch.arange(8) * (2 * math.pi / 8)
+        angles = torch.arange(8, dtype=DTYPE) * (2 * math.pi / 8)
         return RING_RADIUS * torch.stack([torch.cos(angles), torch.sin(angles)], dim=1)
     if name == "grid":
-        ticks = torch.tensor([-1.0, 0.0, 1.0]) * GRID_SPACING
+        ticks = torch.tensor([-1.0, 0.0, 1.0], dtype=DTYPE) * GRID_SPACING
         return torch.cartesian_prod(ticks, ticks)
     return None
 
@@ -729,17 +743,17 @@ def toy_data(name: str = "ring", n: int = 2048, seed: int = 0) -> torch.Tensor:
     g = torch.Generator().manual_seed(seed)
     if centers is not None:
         which = torch.randint(len(centers), (n,), generator=g)
-        return centers[which] + mode_std(name) * torch.randn(n, 2, generator=g)
+        return centers[which] + mode_std(name) * torch.randn(n, 2, generator=g, dtype=DTYPE)
     if name == "line":
-        t = torch.rand(n, 1, generator=g) * 2 - 1
-        return t * torch.tensor([2.0, 1.2]) + 0.05 * torch.randn(n, 2, generator=g)
+        t = torch.rand(n, 1, generator=g, dtype=DTYPE) * 2 - 1
+        return t * torch.tensor([2.0, 1.2], dtype=DTYPE) + 0.05 * torch.randn(n, 2, generator=g, dtype=DTYPE)
     # two interleaving half circles, centred on the origin
-    t = torch.rand(n, generator=g) * math.pi
+    t = torch.rand(n, generator=g, dtype=DTYPE) * math.pi
     upper = torch.rand(n, generator=g) < 0.5
     x = torch.where(upper, torch.cos(t), 1 - torch.cos(t))
     y = torch.where(upper, torch.sin(t), 0.5 - torch.sin(t))
-    points = 1.6 * (torch.stack([x, y], dim=1) - torch.tensor([0.5, 0.25]))
-    return points + 0.06 * torch.randn(n, 2, generator=g)
+    points = 1.6 * (torch.stack([x, y], dim=1) - torch.tensor([0.5, 0.25], dtype=DTYPE))
+    return points + 0.06 * torch.randn(n, 2, generator=g, dtype=DTYPE)
 
 
 def modes_covered(samples: torch.Tensor, centers: torch.Tensor, radius: float,
@@ -755,7 +769,7 @@ def modes_covered(samples: torch.Tensor, centers: torch.Tensor, radius: float,
     >>> modes_covered(centers[:3].repeat(10, 1), centers, radius=0.3)
     (3, [10, 10, 10, 0, 0, 0, 0, 0])
     """
-    samples, centers = torch.as_tensor(samples, dtype=torch.float32), torch.as_tensor(centers, dtype=torch.float32)
+    samples, centers = torch.as_tensor(samples, dtype=DTYPE), torch.as_tensor(centers, dtype=DTYPE)
     if samples.ndim != 2 or centers.ndim != 2 or samples.shape[1] != centers.shape[1]:
         raise ValueError(f"`samples` (n, d) and `centers` (k, d) must be 2-D with the same d, got "
                          f"{tuple(samples.shape)} and {tuple(centers.shape)}")
@@ -795,20 +809,20 @@ class TinyDiffusion:
             raise ValueError("`data` must be a tensor of shape (n_samples, n_features)")
         positive(n_steps, "n_steps", integer=True)
         positive(batch_size, "batch_size", integer=True)
-        self.data, self.n_steps, self.batch_size = data.float(), n_steps, batch_size
+        self.data, self.n_steps, self.batch_size = data.to(DTYPE), n_steps, batch_size
         dim = data.shape[1]
         with _seeded(seed):
             self.net = _mlp([dim + 1, *_sizes(hidden), dim])
         self.optimizer = torch.optim.Adam(self.net.parameters(), lr=positive(lr, "lr"), fused=True)
         # noise rises from 1e-4 to beta_max, so that x_T is nearly pure noise (alpha_bar_T ~ 0.01)
         beta_max = min(0.9, 9 / n_steps)
-        self.betas = torch.linspace(1e-4, beta_max, n_steps) if n_steps > 1 else torch.tensor([0.99])
+        self.betas = torch.linspace(1e-4, beta_max, n_steps, dtype=DTYPE) if n_steps > 1 else torch.tensor([0.99], dtype=DTYPE)
         self.alpha_bars = torch.cumprod(1 - self.betas, dim=0)
         self.rng = torch.Generator().manual_seed(seed)
         self.history: list[float] = []
 
     def _predict_noise(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        return self.net(torch.cat([x, (t.float() / self.n_steps).unsqueeze(1)], dim=1))
+        return self.net(torch.cat([x, (t.to(DTYPE) / self.n_steps).unsqueeze(1)], dim=1))
 
     def train(self, steps: int) -> None:
         """Take ``steps`` Adam steps on random batches, times and noise."""
@@ -817,7 +831,7 @@ class TinyDiffusion:
         for _ in range(steps):
             x0 = self.data[torch.randint(len(self.data), (m,), generator=self.rng)]
             t = torch.randint(self.n_steps, (m,), generator=self.rng)
-            eps = torch.randn(x0.shape, generator=self.rng)
+            eps = torch.randn(x0.shape, generator=self.rng, dtype=DTYPE)
             a = self.alpha_bars[t].unsqueeze(1)
             loss = F.mse_loss(self._predict_noise(a.sqrt() * x0 + (1 - a).sqrt() * eps, t), eps)
             self.optimizer.zero_grad()
@@ -829,13 +843,13 @@ class TinyDiffusion:
         """``n`` new points: start from :math:`\\mathcal N(0, I)` and denoise ``n_steps`` times."""
         positive(n, "n", integer=True)
         with torch.no_grad():
-            x = torch.randn(n, self.data.shape[1], generator=self.rng)
+            x = torch.randn(n, self.data.shape[1], generator=self.rng, dtype=DTYPE)
             for t in range(self.n_steps - 1, -1, -1):
                 beta, a_bar = self.betas[t], self.alpha_bars[t]
                 eps = self._predict_noise(x, torch.full((n,), t))
                 x = (x - beta / (1 - a_bar).sqrt() * eps) / (1 - beta).sqrt()
                 if t > 0:
-                    x = x + beta.sqrt() * torch.randn(x.shape, generator=self.rng)
+                    x = x + beta.sqrt() * torch.randn(x.shape, generator=self.rng, dtype=DTYPE)
         return x
 
 

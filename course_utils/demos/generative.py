@@ -117,7 +117,7 @@ def latent_demo(model=None, images=None, labels=None, classifier=None, n_points:
 
     def update(artists, z1, z2):
         with torch.no_grad():
-            pixels = model.decode(torch.tensor([[z1, z2]], dtype=torch.float32))
+            pixels = model.decode(torch.tensor([[z1, z2]], dtype=gen.DTYPE))
         artists["marker"].set_data([z1], [z2])
         artists["image"].set_data(pixels.reshape(28, 28).numpy())
         status = f"code z = ({z1:.2f}, {z2:.2f})"
@@ -181,7 +181,7 @@ def denoise_demo(models=None, images=None, n_images: int = 8) -> LivePlot:
 
     def update(artists, noise, seed):
         g = torch.Generator().manual_seed(int(seed))
-        noisy = (clean + noise * torch.randn(clean.shape, generator=g)).clamp(0, 1)
+        noisy = (clean + noise * torch.randn(clean.shape, generator=g, dtype=clean.dtype)).clamp(0, 1)
         outputs = {"noisy input": noisy}
         with torch.no_grad():
             for name in names:
@@ -324,9 +324,9 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
     if distribution not in gen.DISTRIBUTIONS:
         raise ValueError(f"`distribution` must be one of {gen.DISTRIBUTIONS}, got {distribution!r}")
     ticks = np.linspace(-LIMIT, LIMIT, HEAT_RES)
-    heat_points = torch.tensor(np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2), dtype=torch.float32)
-    line = torch.linspace(-1, 1, 25)
-    levels = torch.linspace(-1, 1, GRID_LINES)
+    heat_points = torch.tensor(np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2), dtype=gen.DTYPE)
+    line = torch.linspace(-1, 1, 25, dtype=gen.DTYPE)
+    levels = torch.linspace(-1, 1, GRID_LINES, dtype=gen.DTYPE)
     grid_z = torch.cat([torch.stack([line, torch.full_like(line, v)], 1) for v in levels]
                        + [torch.stack([torch.full_like(line, v), line], 1) for v in levels])
     state = SimpleNamespace(gan=None, data_name=None, centers=None, play=None, pending=0, reset=False,
@@ -339,7 +339,7 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
         state.data_name, state.centers = name, gen.mode_centers(name)
         state.shown_real = data[:SHOWN].numpy()
         state.shown_z = state.gan.noise(SHOWN)  # the same noise every frame: the points move smoothly
-        state.check_z = torch.rand(1024, 2, generator=torch.Generator().manual_seed(seed + 7)) * 2 - 1
+        state.check_z = torch.rand(1024, 2, generator=torch.Generator().manual_seed(seed + 7), dtype=gen.DTYPE) * 2 - 1
         state.coverage, state.coverage_steps = [], []
 
     def covered():
