@@ -56,7 +56,7 @@ def labels(draw):
 
 
 # -- k folds: partition, and equal to scikit-learn ----------------------------------------------
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(setting=kfold_settings())
 def test_k_fold_is_a_partition_and_equals_sklearn_kfold(setting):
     n, k, shuffle, seed = setting
@@ -75,7 +75,7 @@ def test_unshuffled_folds_are_contiguous_blocks():
     assert [test.tolist() for _, test in folds][:4] == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10]]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(setting=labels())
 def test_stratified_k_fold_equals_sklearn(setting):
     y, k, shuffle, seed = setting
@@ -103,7 +103,7 @@ def test_stratified_warns_when_a_class_is_smaller_than_k():
 
 
 # -- hold-out -----------------------------------------------------------------------------------
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(n=st.integers(2, 500), fraction=st.floats(0.01, 0.99), count=st.integers(1, 499),
        use_fraction=st.booleans(), seed=st.integers(0, 2**31 - 1))
 def test_train_test_indices_equal_sklearn(n, fraction, count, use_fraction, seed):
@@ -339,12 +339,12 @@ def test_tiny_network_gradient_equals_torch_autograd():
 
 def test_tiny_network_overfits_and_keeps_its_history():
     x, y = noisy_sine(10, 0.3)
-    net = TinyNetwork(width=30, max_iter=300).fit(x, y)
+    net = TinyNetwork(width=30, max_iter=2000).fit(x, y)
     curve = net.error_curve(x, y)
     assert curve.shape == (net.steps_ + 1,) and curve[-1] < 1e-3 < curve[0]
     assert mse(net, x, y) == pytest.approx(curve[-1])
     assert net.error_curve(x, y, [5])[0] == pytest.approx(np.mean((net.predict(x, step=5) - y) ** 2))
-    again = TinyNetwork(width=30, max_iter=300).fit(x, y)
+    again = TinyNetwork(width=30, max_iter=2000).fit(x, y)
     assert np.array_equal(again.history_, net.history_)  # seeded: the same run twice
 
 
@@ -352,6 +352,7 @@ def test_tiny_network_overfits_and_keeps_its_history():
     (lambda: PolynomialRegression(-1), "`degree` must be an integer >= 0"),
     (lambda: TinyNetwork(width=0), "`width` must be a positive integer"),
     (lambda: TinyNetwork(weight_decay=-1.0), "`weight_decay` must be >= 0"),
+    (lambda: TinyNetwork(lr=0.0), "`lr` must be a positive number"),
     (lambda: noisy_sine(0), "`n` must be a positive integer"),
     (lambda: PolynomialRegression(2).fit(np.zeros((3, 2)), np.zeros(3)), "of shape"),
 ])
