@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.abc
 import importlib.util
-import os
 import random
 import sys
 
@@ -11,12 +11,54 @@ import numpy as np
 
 from .plotting import use_house_style
 
+#: Threads for NumPy's BLAS and for PyTorch. One thread adds every sum in the same
+#: order on every machine; the course's models are small enough not to miss the others.
+THREADS = 1
 
-def seed_everything(seed: int = 0, torch_threads: int = 1) -> np.random.Generator:
-    """Seed Python's ``random``, NumPy and (if installed) PyTorch.
 
-    PyTorch also gets a fixed thread count, so that float sums are added in the
-    same order on every run.
+def _seed_torch(torch, seed: int, threads: int) -> None:
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+
+
+class _SeedTorchOnImport(importlib.abc.MetaPathFinder):
+    """Seeds PyTorch the moment it is imported, for notebooks that import it after ``setup()``.
+
+    Importing PyTorch costs about a second and 250 MB; a notebook that never
+    uses it should not pay that just to be seeded.
+    """
+
+    def __init__(self, seed: int, threads: int) -> None:
+        self.seed, self.threads = seed, threads
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "torch":
+            return None
+        sys.meta_path.remove(self)  # once only; the normal finders locate torch
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_seed(module):
+            exec_module(module)
+            _seed_torch(module, self.seed, self.threads)
+
+        spec.loader.exec_module = exec_and_seed
+        return spec
+
+
+def _forget_pending_torch_seed() -> None:
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _SeedTorchOnImport)]
+
+
+def seed_everything(seed: int = 0, threads: int = THREADS) -> np.random.Generator:
+    """Seed Python's ``random``, NumPy and PyTorch; fix the thread counts of BLAS and PyTorch.
+
+    PyTorch is seeded now if it is already imported, otherwise the moment it
+    is imported: a notebook that does not use it never loads it. NumPy's BLAS
+    (through ``threadpoolctl``) and PyTorch get ``threads`` threads, so that
+    float sums are added in the same order on every run and every machine.
 
     Returns
     -------
@@ -31,19 +73,23 @@ def seed_everything(seed: int = 0, torch_threads: int = 1) -> np.random.Generato
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}")
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"`threads` must be a positive integer, got {threads!r}")
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - the legacy global generator, for code that uses it
-    os.environ["PYTHONHASHSEED"] = str(seed)
-    if "torch" in sys.modules or importlib.util.find_spec("torch") is not None:
-        import torch
+    from threadpoolctl import threadpool_limits
 
-        torch.manual_seed(seed)
-        torch.set_num_threads(torch_threads)
+    threadpool_limits(limits=threads, user_api="blas")  # for the rest of the session
+    _forget_pending_torch_seed()
+    if "torch" in sys.modules:
+        _seed_torch(sys.modules["torch"], seed, threads)
+    else:
+        sys.meta_path.insert(0, _SeedTorchOnImport(seed, threads))
     return np.random.default_rng(seed)
 
 
 def setup(seed: int = 0, presenting: bool = False) -> np.random.Generator:
-    """Seed every generator and set the house plot style; the notebook's first call.
+    """Seed every generator, fix the thread counts and set the house plot style; the notebook's first call.
 
     Parameters
     ----------

@@ -34,3 +34,32 @@ def test_import_course_utils_does_not_import_torch_or_pyplot():
             "print('torch' in sys.modules, 'matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def _run(code: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_setup_leaves_torch_unloaded_and_seeds_it_once_when_imported_later():
+    code = ("import sys; from course_utils.notebook import setup, _SeedTorchOnImport; "
+            "setup(seed=1); setup(seed=4); "
+            "print('torch' in sys.modules, sum(isinstance(f, _SeedTorchOnImport) for f in sys.meta_path)); "
+            "import torch; first = torch.rand(1).item(); torch.manual_seed(4); "
+            "print(first == torch.rand(1).item(), torch.get_num_threads(), "
+            "sum(isinstance(f, _SeedTorchOnImport) for f in sys.meta_path))")
+    # A notebook without PyTorch never pays for it; the last setup's seed wins; the hook goes once used.
+    assert _run(code) == ["False", "1", "True", "1", "0"]
+
+
+def test_setup_fixes_the_blas_threads():
+    from threadpoolctl import threadpool_info
+
+    setup(seed=0)
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
+def test_bad_threads():
+    with pytest.raises(ValueError, match="`threads` must be a positive integer, got 0"):
+        seed_everything(0, threads=0)
