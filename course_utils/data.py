@@ -1,7 +1,8 @@
 """The small data sets the notebooks read.
 
 Every file lives in the repository's ``data/`` folder; ``data/README.md``
-gives each file's source.
+gives each file's source. An installed package (``pip install .``, a wheel)
+carries the same files in ``course_utils/_data``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_PACKAGE = Path(__file__).resolve().parent
+#: Where the data files are: the checkout's ``data/``, or the installed package's copy.
+DATA_DIR = next((folder for folder in (_PACKAGE.parent / "data", _PACKAGE / "_data")
+                 if (folder / "celsius.csv").is_file()), _PACKAGE / "_data")
 
 
 def data_path(name: str) -> Path:
