@@ -39,7 +39,7 @@ def test_every_activation_has_a_torch_twin():
     assert set(ACTIVATIONS) == set(TORCH)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(a=reals)
 def test_sigmoid_and_derivative_equal_torch(a):
     """Equal to torch.sigmoid and its autograd derivative, to 1e-12 absolute (float64)."""
@@ -51,7 +51,7 @@ def test_sigmoid_and_derivative_equal_torch(a):
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(a=reals)
 def test_activation_and_derivative_equal_torch(name, a):
     """Function equal to torch.nn.functional's, derivative equal to autograd's (float64).
@@ -125,7 +125,7 @@ scores = arrays(np.float64, array_shapes(min_dims=1, max_dims=3, min_side=1, max
                 elements=st.floats(-500, 500, allow_nan=False))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(a=scores, data=st.data())
 def test_softmax_equals_torch(a, data):
     """Equal to F.softmax(a / T, dim=axis) on any axis and temperature: rtol 1e-12, atol 1e-15."""
@@ -137,7 +137,7 @@ def test_softmax_equals_torch(a, data):
     np.testing.assert_allclose(got.sum(axis=axis), 1.0, rtol=1e-12)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(a=arrays(np.float64, st.integers(1, 8), elements=st.floats(-50, 50, allow_nan=False)))
 def test_softmax_jacobian_equals_autograd(a):
     """Equal to torch.autograd.functional.jacobian of F.softmax, to 1e-12 absolute."""

@@ -79,6 +79,7 @@ def test_executed_with_outputs(notebook):
     assert all(c.execution_count for c in code), f"{path.name}: commit it executed (course-execute)"
 
 
+@pytest.mark.notebooks
 def test_student_copy_has_no_solution_and_runs_to_the_first_exercise(notebook, tmp_path):
     path, nb = notebook
     student = student_notebook(nb)

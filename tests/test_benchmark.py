@@ -5,11 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from course_utils.demos import all_demos
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.notebooks
 def test_benchmark_smoke_run(tmp_path):
     out = tmp_path / "bench.json"
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--json", str(out)],

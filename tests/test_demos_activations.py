@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.activations import softmax
+from course_utils.activations import ACTIVATIONS, softmax
 from course_utils.demos.activations import (
     ACTIVATION_CHOICES,
     DEPTH_CHOICES,
@@ -22,9 +22,12 @@ TORCH = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
 def test_activation_demo_every_function_at_the_extremes(name):
     demo = activation_demo()
     demo.set(name=name)
+    _, derivative = ACTIVATIONS[name]
+    x = np.linspace(-2, 2, 9)  # the demo's nine inputs
     for w, b in [(-3.0, -6.0), (3.0, 6.0), (0.0, 0.0), (3.0, -6.0)]:
         demo.set(w=w, b=b)
-        assert demo.error is None and "flat for" in demo.status.value
+        flat = int(np.sum(np.abs(derivative(w * x + b)) < 0.01))
+        assert f"flat for {flat} of 9 inputs" in demo.status.value
 
 
 def test_activation_demo_reports_saturation_and_dead_units():
@@ -41,7 +44,8 @@ def test_depth_demo_every_function_at_the_extremes(name):
     demo = depth_demo(name=name)
     for depth, scale in [(1, 0.25), (40, 0.25), (40, 3.0), (1, 3.0)]:
         demo.set(depth=depth, scale=scale)
-        assert demo.error is None and "layers" in demo.status.value
+        slope = gradient_through_depth(name, depth, scale)["slope"].mean()
+        assert f"{depth} layers" in demo.status.value and f"mean g′(a) = {slope:.3f}" in demo.status.value
 
 
 def test_depth_demo_verdicts():

@@ -57,7 +57,8 @@ def test_threshold_demo_moves_and_reports(classifier):
     decided = classifier[1] >= 0.53
     assert (x[0], y[0]) == (1 - metrics.specificity(classifier[0], decided), metrics.recall(classifier[0], decided))
     demo.set(threshold=1.0)
-    assert "precision <b>undefined</b>" in demo.status.value and demo.error is None
+    assert "precision <b>undefined</b>" in demo.status.value
+    assert f"accuracy <b>{np.mean(classifier[0] == 0):.3f}</b>" in demo.status.value  # all said negative
     assert demo.artists["cells"]["TP"].get_text() == "TP = 0"
 
 

@@ -62,7 +62,7 @@ def test_race_demo_says_diverged_and_loads_suggestions():
     s = SURFACES["bowl"]
     assert (demo.controls["x0"].value, demo.controls["y0"].value) == s.start
     assert demo.controls["lr_sgd"].value == pytest.approx(s.lr_sgd)
-    assert "diverged" not in demo.status.value and demo.error is None
+    assert "diverged" not in demo.status.value
     demo.set(racers=())
     assert "choose at least one" in demo.status.value
     demo.set(racers=("Adam",))

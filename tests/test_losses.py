@@ -28,7 +28,7 @@ def _torch_loss_and_grad(loss_fn, prediction, *args):
     return loss.item(), t.grad.numpy()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(data=st.data(), shape=shapes)
 def test_mse_equals_torch(data, shape):
     """mse and mse_gradient equal F.mse_loss and its gradient, to 1e-12 relative (float64)."""
@@ -40,7 +40,7 @@ def test_mse_equals_torch(data, shape):
     np.testing.assert_allclose(mse_gradient(y_pred, y_true), grad, rtol=1e-12, atol=1e-15)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(data=st.data(), shape=shapes)
 def test_binary_cross_entropy_equals_torch(data, shape):
     """binary_cross_entropy and its gradient equal F.binary_cross_entropy's, to 1e-10 relative.
@@ -55,7 +55,7 @@ def test_binary_cross_entropy_equals_torch(data, shape):
     np.testing.assert_allclose(binary_cross_entropy_gradient(p, y), grad, rtol=1e-10, atol=1e-12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(data=st.data(), shape=st.tuples(st.integers(1, 12), st.integers(1, 6)))
 def test_cross_entropy_equals_torch(data, shape):
     """cross_entropy and its gradient equal F.cross_entropy (mean) and its gradient, to 1e-10.

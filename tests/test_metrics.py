@@ -35,7 +35,7 @@ def labels_and_decisions(draw):
 
 
 # -- against scikit-learn ---------------------------------------------------------------------
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=labels_and_scores())
 def test_roc_auc_equals_sklearn_with_ties(data):
     """roc_auc equals sklearn.metrics.roc_auc_score to 1e-12 absolute, scores with ties."""
@@ -43,7 +43,7 @@ def test_roc_auc_equals_sklearn_with_ties(data):
     assert abs(metrics.roc_auc(y, s) - skm.roc_auc_score(y, s)) <= 1e-12
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=labels_and_scores(both_classes=False, min_size=1))
 def test_average_precision_equals_sklearn_with_ties(data):
     """average_precision equals sklearn.metrics.average_precision_score to 1e-12, ties included."""
@@ -53,7 +53,7 @@ def test_average_precision_equals_sklearn_with_ties(data):
     assert abs(metrics.average_precision(y, s) - skm.average_precision_score(y, s)) <= 1e-12
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=labels_and_scores())
 def test_curves_equal_sklearn(data):
     """Our curves equal sklearn's with drop_intermediate=False, to 1e-12 (thresholds exactly)."""
@@ -64,7 +64,7 @@ def test_curves_equal_sklearn(data):
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=labels_and_scores())
 def test_auc_is_the_probability_a_positive_outranks_a_negative(data):
     """AUC = P(s+ > s-) + P(s+ = s-) / 2 over all pairs, to 1e-12."""

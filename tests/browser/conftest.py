@@ -63,12 +63,6 @@ _SCREENSHOTS_USED = pytest.StashKey[Path]()
 
 
 # -- pytest hooks -----------------------------------------------------------------------------
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``browser`` marker, so ``pytest -m "not browser"`` leaves these tests out."""
-    config.addinivalue_line(
-        "markers", "browser: runs notebooks in JupyterLab in headless Chromium (slow)")
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Give a test asking for ``notebook`` one run per ``[0-9]*.ipynb``, found at collection."""
     if "notebook" in metafunc.fixturenames:
