@@ -10,6 +10,17 @@ import sys
 import pytest
 
 
+def pytest_ignore_collect(collection_path, config):
+    """Do not even read the notebooks when the tier leaves them out."""
+    if collection_path.suffix == ".ipynb" and config.getoption("markexpr"):
+        from _pytest.mark.expression import Expression
+
+        runs_notebooks = Expression.compile(config.getoption("markexpr")).evaluate(
+            lambda name, **kwargs: name == "notebooks")
+        return None if runs_notebooks else True
+    return None
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.suffix == ".ipynb":  # nbval's cells

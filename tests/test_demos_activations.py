@@ -18,9 +18,19 @@ TORCH = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
          "leaky_relu": torch.nn.functional.leaky_relu, "gelu": torch.nn.functional.gelu}
 
 
+@pytest.fixture(scope="module")
+def one_activation_demo():
+    return activation_demo()  # one demo whose menu every function goes through
+
+
+@pytest.fixture(scope="module")
+def one_depth_demo():
+    return depth_demo()
+
+
 @pytest.mark.parametrize("name", sorted(ACTIVATION_CHOICES.values()))
-def test_activation_demo_every_function_at_the_extremes(name):
-    demo = activation_demo()
+def test_activation_demo_every_function_at_the_extremes(name, one_activation_demo):
+    demo = one_activation_demo
     demo.set(name=name)
     _, derivative = ACTIVATIONS[name]
     x = np.linspace(-2, 2, 9)  # the demo's nine inputs
@@ -40,8 +50,9 @@ def test_activation_demo_reports_saturation_and_dead_units():
 
 
 @pytest.mark.parametrize("name", sorted(DEPTH_CHOICES.values()))
-def test_depth_demo_every_function_at_the_extremes(name):
-    demo = depth_demo(name=name)
+def test_depth_demo_every_function_at_the_extremes(name, one_depth_demo):
+    demo = one_depth_demo
+    demo.set(name=name)
     for depth, scale in [(1, 0.25), (40, 0.25), (40, 3.0), (1, 3.0)]:
         demo.set(depth=depth, scale=scale)
         slope = gradient_through_depth(name, depth, scale)["slope"].mean()
