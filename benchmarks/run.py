@@ -140,7 +140,7 @@ def bench_import(repeats: int) -> dict:
 
 def bench_notebooks(paths: list[Path]) -> list[dict]:
     """Execute each notebook from a fresh kernel, on a copy (the original is not touched)."""
-    from course_utils.execute import execute_notebook
+    from course_utils.instructor.execute import execute_notebook
 
     results = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from course_utils.student_copies import BEGIN, END, student_notebook
+from course_utils.instructor.student_copies import BEGIN, END, student_notebook
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9]*.ipynb"))
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"

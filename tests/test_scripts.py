@@ -4,8 +4,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course_utils.execute import execute_notebook
-from course_utils.student_copies import strip_solutions, student_notebook, write_student_copies
+from course_utils.instructor.execute import execute_notebook
+from course_utils.instructor.student_copies import (
+    strip_solutions,
+    student_notebook,
+    write_student_copies,
+)
 
 SOLVED = '''def f(x):
     """Double x."""
@@ -61,3 +65,14 @@ def test_execute_in_place_then_student_copy(tmp_path):
 def test_execute_rejects_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="`path`"):
         execute_notebook(tmp_path / "nope.ipynb")
+
+
+@pytest.mark.parametrize("script", ["course-execute", "course-slides", "course-student-copies"])
+def test_console_scripts_answer_help(script):
+    import shutil
+    import subprocess
+
+    path = shutil.which(script)
+    assert path, f"{script} is not installed (pip install -e .)"
+    out = subprocess.run([path, "--help"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith(f"usage: {script}")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.slides import make_slides
+from course_utils.instructor.slides import make_slides
 
 pytestmark = pytest.mark.browser
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_single_neuron.ipynb"

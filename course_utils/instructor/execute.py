@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def execute_notebook(path: Path | str, timeout: int = 600, kernel_name: str = "python3") -> float:

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 BEGIN, END = "BEGIN SOLUTION", "END SOLUTION"
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def strip_solutions(source: str) -> str:

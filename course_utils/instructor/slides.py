@@ -6,7 +6,7 @@ the npm registry (``npm pack``) into ``build/slides/vendor/`` and points the
 exporter at the local copies, so the slides open with no network, in class::
 
     course-slides notebooks/01_single_neuron.ipynb      # -> build/slides/01_single_neuron.slides.html
-    python -m course_utils.slides notebooks/*.ipynb
+    python -m course_utils.instructor.slides notebooks/*.ipynb
 
 It runs the same exporter as this command, which you can also use directly
 once ``vendor/`` exists::
@@ -29,7 +29,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = ROOT / "build" / "slides"
 
 #: npm package -> folder under vendor/. reveal.js 4.x is what nbconvert's template expects.
