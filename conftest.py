@@ -28,8 +28,12 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True, scope="module")
-def _close_widgets():
-    """Close a test file's widgets at its end: ipywidgets keeps every one alive in a global registry."""
+def _fresh_module():
+    """Each test file starts with the default demo seed, and its widgets are closed at its end
+    (ipywidgets keeps every widget alive in a global registry)."""
+    from course_utils import notebook
+
+    notebook._session["seed"] = 0
     yield
     widgets = sys.modules.get("ipywidgets")
     if widgets is not None:

@@ -16,6 +16,25 @@ from .plotting import use_house_style
 THREADS = 1
 
 
+_session = {"seed": 0}
+
+
+def session_seed(seed: int | None = None) -> int:
+    """``seed`` itself, or for ``None`` the seed of the notebook's :func:`setup` (0 before any).
+
+    Every demo builder takes ``seed=None`` and asks here, so that ``setup(seed=3)``
+    reaches the demos too.
+
+    Examples
+    --------
+    >>> _ = seed_everything(3)
+    >>> session_seed(), session_seed(7)
+    (3, 7)
+    >>> _ = seed_everything(0)
+    """
+    return _session["seed"] if seed is None else seed
+
+
 def _seed_torch(torch, seed: int, threads: int) -> None:
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
@@ -75,6 +94,7 @@ def seed_everything(seed: int = 0, threads: int = THREADS) -> np.random.Generato
         raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}")
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ValueError(f"`threads` must be a positive integer, got {threads!r}")
+    _session["seed"] = seed
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - the legacy global generator, for code that uses it
     from threadpoolctl import threadpool_limits

@@ -40,3 +40,16 @@ def test_descent_demo_path_ends_at_the_learned_weights():
     w_path, b_path = demo.artists["path"].get_data()
     assert abs(w_path[-1] - 1.8) < 0.01 and abs(b_path[-1] - 32) < 0.01
     assert np.isfinite(w_path).all()
+
+
+def test_the_seed_of_setup_reaches_the_demos():
+    from course_utils.demos.playground import playground
+    from course_utils.notebook import seed_everything
+
+    seed_everything(5)
+    try:
+        chosen = playground().state.coords
+        assert np.array_equal(chosen, playground(seed=5).state.coords)
+        assert not np.array_equal(chosen, playground(seed=0).state.coords)
+    finally:
+        seed_everything(0)

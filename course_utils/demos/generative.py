@@ -26,6 +26,7 @@ from matplotlib.patches import Circle
 
 from .. import generative as gen
 from ..data import mnist_5k
+from ..notebook import session_seed
 from ..plotting import COLORS
 from ..widgets import LivePlot, slider
 
@@ -300,7 +301,7 @@ class CachedText(Artist):
 
 
 def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2e-3, d_steps: int = 1,
-                 loss: str = "non-saturating", steps_per_frame: int = 5, seed: int = 0) -> LivePlot:
+                 loss: str = "non-saturating", steps_per_frame: int = 5, seed: int | None = None) -> LivePlot:
     """A 2-D GAN to watch learn, with what GAN Lab shows; Play / Pause / Step / Reset.
 
     Left, the data plane: the discriminator's probability that a point is real
@@ -321,6 +322,7 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
     The returned demo also has ``state`` (the running :class:`GAN` and the mode
     counts), ``step()`` and ``reset()``.
     """
+    seed = session_seed(seed)  # setup(seed=...) reaches the demo
     if distribution not in gen.DISTRIBUTIONS:
         raise ValueError(f"`distribution` must be one of {gen.DISTRIBUTIONS}, got {distribution!r}")
     ticks = np.linspace(-LIMIT, LIMIT, HEAT_RES)

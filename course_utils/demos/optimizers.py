@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from ..losses import cross_entropy, mse
+from ..notebook import session_seed
 from ..optim import SGD, Adam, Optimizer, RMSProp
 from ..plotting import COLORS
 from ..widgets import LivePlot, slider
@@ -440,13 +441,14 @@ def fit_curve(net: TinyNet, x: np.ndarray, y: np.ndarray, *, batch_size: int, ep
     return CurveRun(np.array(batch_loss), np.array(epoch_loss), per_epoch, None)
 
 
-def minibatch_demo(batch_size: int = 8, epochs: int = 100, lr: float = 0.1, seed: int = 0) -> LivePlot:
+def minibatch_demo(batch_size: int = 8, epochs: int = 100, lr: float = 0.1, seed: int | None = None) -> LivePlot:
     """SGD, mini-batch and full-batch gradient descent on the same curve-fitting problem.
 
     Left, the data and the network's fit; right, the loss on each step's
     mini-batch (noisy, thin) and on all the data after each epoch (smooth),
     both against epochs, so batch sizes compare at equal passes over the data.
     """
+    seed = session_seed(seed)  # setup(seed=...) reaches the demo
     x, y = curve_data()
     grid = np.linspace(-1.1, 1.1, 200)
 
@@ -508,13 +510,14 @@ def minibatch_demo(batch_size: int = 8, epochs: int = 100, lr: float = 0.1, seed
                     title="Batch size, epochs, learning rate (SGD on a tiny network)")
 
 
-def initial_value_demo(scale: float = 1.0, seed: int = 0, epochs: int = 100) -> LivePlot:
+def initial_value_demo(scale: float = 1.0, seed: int | None = None, epochs: int = 100) -> LivePlot:
     """The same network, data and training, from other initial weights (their size and seed).
 
     Left, the function before training (dashed) and after (solid); right, the
     loss per epoch. Tiny weights start flat and learn slowly; huge ones start
     saturated and jagged.
     """
+    seed = session_seed(seed)  # setup(seed=...) reaches the demo
     x, y = curve_data()
     grid = np.linspace(-1.1, 1.1, 200)
 

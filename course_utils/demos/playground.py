@@ -35,6 +35,7 @@ from PIL import Image as PILImage
 
 from .._validate import as_float_array
 from ..mlp import MLP, train_epoch
+from ..notebook import session_seed
 from ..optim import SGD, Adam, RMSProp
 from ..plotting import COLORS
 from ..widgets import LivePlot, png_bytes
@@ -1177,7 +1178,7 @@ class Playground(LivePlot):
 
 
 def playground(X: Any = None, y: Any = None, *, preset: str | None = None, epochs: int = 0,
-               seed: int = 0, axis_labels: tuple[str, str] = ("x₁", "x₂"), **settings: Any) -> Playground:
+               seed: int | None = None, axis_labels: tuple[str, str] = ("x₁", "x₂"), **settings: Any) -> Playground:
     """TensorFlow Playground in Jupyter, on our NumPy network; on its data sets or on yours.
 
     Parameters
@@ -1192,8 +1193,9 @@ def playground(X: Any = None, y: Any = None, *, preset: str | None = None, epoch
         A key of :data:`PRESETS`, e.g. ``"spiral_depth"``.
     epochs : int, default 0
         Epochs to train before the first picture.
-    seed : int
-        Seed of the data and of the initial weights (Reset and Regenerate move on from it).
+    seed : int, optional
+        Seed of the data and of the initial weights (Reset and Regenerate move on from it);
+        by default the seed given to :func:`course_utils.notebook.setup`.
     axis_labels : (str, str)
         The output panel's axis labels, e.g. your columns' names and units.
     **settings
@@ -1207,6 +1209,7 @@ def playground(X: Any = None, y: Any = None, *, preset: str | None = None, epoch
     >>> pg.state.net.layer_sizes
     [2, 4, 1]
     """
+    seed = session_seed(seed)  # setup(seed=...) reaches the demo
     return Playground(X, y, preset=preset, epochs=epochs, seed=seed, axis_labels=axis_labels, **settings)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import ListedColormap
 
+from ..notebook import session_seed
 from ..plotting import COLORS
 from ..validation import k_fold_indices
 from ..widgets import LivePlot, slider
@@ -385,7 +386,7 @@ def network_demo(width: int = 50, stop_after: int = 2000, points: int = 15, nois
 
 
 def k_fold_demo(k: int = 10, degree: int = 3, shuffle: bool = True, points: int = 40,
-                noise: float = 0.3, seed: int = 0) -> LivePlot:
+                noise: float = 0.3, seed: int | None = None) -> LivePlot:
     """k-fold cross-validation drawn from the actual folds, with the per-fold test errors.
 
     Left, one row per fold: each sample's cell is orange when it is in that
@@ -394,6 +395,7 @@ def k_fold_demo(k: int = 10, degree: int = 3, shuffle: bool = True, points: int 
     tested on the orange ones, with the mean and the spread (± one standard
     deviation) over the folds. ``k = points`` is leave-one-out.
     """
+    seed = session_seed(seed)  # setup(seed=...) reaches the demo
     import ipywidgets as W
 
     x, y = noisy_sine(points, noise, seed=seed)
