@@ -7,6 +7,7 @@ forms of colour blindness.
 from __future__ import annotations
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -85,3 +86,22 @@ def new_figure(figsize: tuple[float, float] = (6.0, 4.0), dpi: int = 100) -> Fig
     fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
+
+
+#: Ten colours for the ten digits (Paul Tol's "muted" palette, safe for colour-blind readers).
+DIGIT_COLORS = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE",
+                "#882255", "#44AA99", "#999933", "#AA4499", "#777777"]
+
+
+def digits_row(images: np.ndarray, gap: int = 2) -> np.ndarray:
+    """Place (n, 784) or (n, 28, 28) images side by side, ``gap`` blank pixels apart: (28, n * (28 + gap) - gap).
+
+    Examples
+    --------
+    >>> digits_row(np.ones((3, 784)), gap=2).shape
+    (28, 88)
+    """
+    images = np.asarray(images, dtype=float).reshape(-1, 28, 28)
+    padded = np.pad(images, ((0, 0), (0, 0), (0, gap)))
+    return padded.transpose(1, 0, 2).reshape(28, -1)[:, :-gap] if gap else \
+        images.transpose(1, 0, 2).reshape(28, -1)

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import generative as gen
-from course_utils.demos.generative import denoise_demo, digits_row, gan_lab_demo, latent_demo
+from course_utils import autoencoders, gans
+from course_utils.demos.generative import denoise_demo, gan_lab_demo, latent_demo
+from course_utils.plotting import digits_row
 from course_utils.widgets import CSS_CLASS
 
 torch.set_num_threads(1)
@@ -26,8 +27,8 @@ def test_digits_row_places_images_side_by_side():
 
 
 def test_latent_demo_decodes_the_chosen_code():
-    classifier = gen.DigitClassifier(hidden=8)
-    demo = latent_demo(gen.Autoencoder(n_code=2, hidden=8), np.zeros((20, 28, 28), np.uint8), np.arange(20) % 10,
+    classifier = autoencoders.DigitClassifier(hidden=8)
+    demo = latent_demo(autoencoders.Autoencoder(n_code=2, hidden=8), np.zeros((20, 28, 28), np.uint8), np.arange(20) % 10,
                        classifier)
     before = demo.image.value
     demo.set(z1=demo.controls["z1"].max)
@@ -38,18 +39,18 @@ def test_latent_demo_decodes_the_chosen_code():
 
 def test_latent_demo_needs_a_2d_code():
     with pytest.raises(ValueError, match="2-D code"):
-        latent_demo(gen.Autoencoder(n_code=3, hidden=8), np.zeros((5, 784)), np.zeros(5, int))
+        latent_demo(autoencoders.Autoencoder(n_code=3, hidden=8), np.zeros((5, 784)), np.zeros(5, int))
 
 
 def test_latent_demo_accepts_a_vae():
-    demo = latent_demo(gen.VAE(n_code=2, hidden=8), np.zeros((5, 784)), np.arange(5))
+    demo = latent_demo(autoencoders.VAE(n_code=2, hidden=8), np.zeros((5, 784)), np.arange(5))
     demo.set(z2=demo.controls["z2"].min)
     assert "VAE" in demo.fig.axes[0].get_title()
     assert f"{demo.controls['z2'].min:.2f}" in demo.status.value  # the code shown is the code decoded
 
 
 def test_denoise_demo_reports_the_errors():
-    ae = gen.Autoencoder(n_code=4, hidden=8)
+    ae = autoencoders.Autoencoder(n_code=4, hidden=8)
     demo = denoise_demo({"plain": ae}, np.full((4, 784), 0.5))
     demo.set(noise=0.0)
     assert "noisy input 0.0000" in demo.status.value
@@ -63,7 +64,7 @@ def test_denoise_demo_reports_the_errors():
 
 def test_denoise_demo_rejects_other_models():
     with pytest.raises(TypeError, match="`models`"):
-        denoise_demo({"vae": gen.VAE(hidden=8)}, np.zeros((3, 784)))
+        denoise_demo({"vae": autoencoders.VAE(hidden=8)}, np.zeros((3, 784)))
 
 
 def test_gan_lab_play_step_and_reset():
@@ -78,7 +79,7 @@ def test_gan_lab_play_step_and_reset():
     demo.set(lr_d=0.01, d_steps=2)  # settings act on the running training, without a step
     assert state.gan.steps == 9 and state.gan.d_steps == 2
     assert state.gan.opt_d.param_groups[0]["lr"] == pytest.approx(0.01)
-    first = [p.detach().clone() for p in gen.GAN(gen.toy_data("ring", 2048), hidden=[64, 64]).generator.parameters()]
+    first = [p.detach().clone() for p in gans.GAN(gans.toy_data("ring", 2048), hidden=[64, 64]).generator.parameters()]
     demo.reset()
     assert state.gan.steps == 0
     assert all(torch.equal(a, b) for a, b in zip(first, state.gan.generator.parameters()))

@@ -24,39 +24,26 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
-from .. import generative as gen
+from .. import autoencoders, gans
 from ..data import mnist_5k
 from ..notebook import session_seed
-from ..plotting import COLORS
+from ..plotting import COLORS, DIGIT_COLORS, digits_row
 from ..widgets import LivePlot, slider
 
-__all__ = ["latent_demo", "denoise_demo", "gan_lab_demo", "DIGIT_COLORS"]
-
-#: Ten colours for the ten digits (Paul Tol's "muted" palette, safe for colour-blind readers).
-DIGIT_COLORS = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE",
-                "#882255", "#44AA99", "#999933", "#AA4499", "#777777"]
-
-
-def digits_row(images: np.ndarray, gap: int = 2) -> np.ndarray:
-    """Place (n, 784) or (n, 28, 28) images side by side, ``gap`` blank pixels apart: (28, n * (28 + gap) - gap)."""
-    images = np.asarray(images, dtype=float).reshape(-1, 28, 28)
-    padded = np.pad(images, ((0, 0), (0, 0), (0, gap)))
-    return padded.transpose(1, 0, 2).reshape(28, -1)[:, :-gap] if gap else \
-        images.transpose(1, 0, 2).reshape(28, -1)
-
+__all__ = ["latent_demo", "denoise_demo", "gan_lab_demo"]
 
 # -- stand-in models for the tests and the benchmark ----------------------------------------------
 @lru_cache(maxsize=1)
 def _stand_ins() -> SimpleNamespace:
     """Small models trained in about a second, for builders called without the notebook's models."""
     images, labels = mnist_5k()
-    x = gen.as_pixels(images[::3])  # every third digit: enough for a stand-in, a third of the time
-    ae2 = gen.Autoencoder(n_code=2, hidden=64)
-    gen.train_autoencoder(ae2, x, epochs=2, batch_size=128, lr=3e-3, print_every=0)
-    ae = gen.Autoencoder(n_code=16, hidden=64)
-    gen.train_autoencoder(ae, x, epochs=2, batch_size=128, lr=3e-3, print_every=0)
-    dae = gen.Autoencoder(n_code=16, hidden=64)
-    gen.train_autoencoder(dae, x, noise=0.5, epochs=2, batch_size=128, lr=3e-3, print_every=0)
+    x = autoencoders.as_pixels(images[::3])  # every third digit: enough for a stand-in, a third of the time
+    ae2 = autoencoders.Autoencoder(n_code=2, hidden=64)
+    autoencoders.train_autoencoder(ae2, x, epochs=2, batch_size=128, lr=3e-3, print_every=0)
+    ae = autoencoders.Autoencoder(n_code=16, hidden=64)
+    autoencoders.train_autoencoder(ae, x, epochs=2, batch_size=128, lr=3e-3, print_every=0)
+    dae = autoencoders.Autoencoder(n_code=16, hidden=64)
+    autoencoders.train_autoencoder(dae, x, noise=0.5, epochs=2, batch_size=128, lr=3e-3, print_every=0)
     return SimpleNamespace(images=images, labels=labels, ae2=ae2, ae=ae, dae=dae)
 
 
@@ -83,7 +70,7 @@ def latent_demo(model=None, images=None, labels=None, classifier=None, n_points:
         raise ValueError(f"`model` must have a 2-D code (n_code=2), got {model.config.get('n_code')}")
     if images is None or labels is None:
         images, labels = mnist_5k()
-    x, labels = gen.as_pixels(images), np.asarray(labels)
+    x, labels = autoencoders.as_pixels(images), np.asarray(labels)
     if len(x) > n_points:  # a seeded subset: the MNIST file is sorted by digit
         keep = np.sort(np.random.default_rng(0).choice(len(x), n_points, replace=False))
         x, labels = x[keep], labels[keep]
@@ -118,7 +105,7 @@ def latent_demo(model=None, images=None, labels=None, classifier=None, n_points:
 
     def update(artists, z1, z2):
         with torch.no_grad():
-            pixels = model.decode(torch.tensor([[z1, z2]], dtype=gen.DTYPE))
+            pixels = model.decode(torch.tensor([[z1, z2]], dtype=autoencoders.DTYPE))
         artists["marker"].set_data([z1], [z2])
         artists["image"].set_data(pixels.reshape(28, 28).numpy())
         status = f"code z = ({z1:.2f}, {z2:.2f})"
@@ -154,11 +141,11 @@ def denoise_demo(models=None, images=None, n_images: int = 8) -> LivePlot:
         stand_in = _stand_ins()
         models = {"autoencoder": stand_in.ae, "denoising AE": stand_in.dae}
         images = stand_in.images
-    if not models or not all(isinstance(m, gen.Autoencoder) for m in models.values()):
+    if not models or not all(isinstance(m, autoencoders.Autoencoder) for m in models.values()):
         raise TypeError("`models` must be a non-empty dict of name -> Autoencoder")
     if images is None:
         images, _ = mnist_5k()
-    clean = gen.as_pixels(images)[:n_images]
+    clean = autoencoders.as_pixels(images)[:n_images]
     clean_row = digits_row(clean.numpy())
     names = list(models)
     rows = ["clean", "noisy input", *names]
@@ -323,12 +310,12 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
     counts), ``step()`` and ``reset()``.
     """
     seed = session_seed(seed)  # setup(seed=...) reaches the demo
-    if distribution not in gen.DISTRIBUTIONS:
-        raise ValueError(f"`distribution` must be one of {gen.DISTRIBUTIONS}, got {distribution!r}")
+    if distribution not in gans.DISTRIBUTIONS:
+        raise ValueError(f"`distribution` must be one of {gans.DISTRIBUTIONS}, got {distribution!r}")
     ticks = np.linspace(-LIMIT, LIMIT, HEAT_RES)
-    heat_points = torch.tensor(np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2), dtype=gen.DTYPE)
-    line = torch.linspace(-1, 1, 25, dtype=gen.DTYPE)
-    levels = torch.linspace(-1, 1, GRID_LINES, dtype=gen.DTYPE)
+    heat_points = torch.tensor(np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2), dtype=autoencoders.DTYPE)
+    line = torch.linspace(-1, 1, 25, dtype=autoencoders.DTYPE)
+    levels = torch.linspace(-1, 1, GRID_LINES, dtype=autoencoders.DTYPE)
     grid_z = torch.cat([torch.stack([line, torch.full_like(line, v)], 1) for v in levels]
                        + [torch.stack([torch.full_like(line, v), line], 1) for v in levels])
     state = SimpleNamespace(gan=None, data_name=None, centers=None, play=None, pending=0, reset=False,
@@ -336,12 +323,12 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
                             title=None, modes_title=None)
 
     def new_gan(name, values):
-        data = gen.toy_data(name, 2048, seed=seed)
-        state.gan = gen.GAN(data, hidden=[64, 64], batch_size=128, seed=seed, **values)
-        state.data_name, state.centers = name, gen.mode_centers(name)
+        data = gans.toy_data(name, 2048, seed=seed)
+        state.gan = gans.GAN(data, hidden=[64, 64], batch_size=128, seed=seed, **values)
+        state.data_name, state.centers = name, gans.mode_centers(name)
         state.shown_real = data[:SHOWN].numpy()
         state.shown_z = state.gan.noise(SHOWN)  # the same noise every frame: the points move smoothly
-        state.check_z = torch.rand(1024, 2, generator=torch.Generator().manual_seed(seed + 7), dtype=gen.DTYPE) * 2 - 1
+        state.check_z = torch.rand(1024, 2, generator=torch.Generator().manual_seed(seed + 7), dtype=autoencoders.DTYPE) * 2 - 1
         state.coverage, state.coverage_steps = [], []
 
     def covered():
@@ -349,7 +336,7 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
             return None
         with torch.no_grad():
             samples = state.gan.generator(state.check_z)
-        return gen.modes_covered(samples, state.centers, radius=3 * gen.mode_std(state.data_name))
+        return gans.modes_covered(samples, state.centers, radius=3 * gans.mode_std(state.data_name))
 
     def draw(fig):
         grid_spec = fig.add_gridspec(2, 2, width_ratios=[1.3, 1])
@@ -446,7 +433,7 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
             if i < n_modes:
                 hit = cover[1][i] >= 0.2 * len(state.check_z) / n_modes  # as modes_covered counts
                 circle.center = tuple(state.centers[i].tolist())
-                circle.set_radius(3 * gen.mode_std(state.data_name))
+                circle.set_radius(3 * gans.mode_std(state.data_name))
                 circle.set_edgecolor(COLORS["green"] if hit else COLORS["vermillion"])
                 circle.set_linestyle("-" if hit else "--")
 
@@ -490,8 +477,8 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
         "d_steps": W.IntSlider(value=d_steps, min=1, max=5, description="D steps per G step", style=style),
         "steps_per_frame": W.IntSlider(value=steps_per_frame, min=1, max=20,
                                        description="G steps per frame", style=style),
-        "loss": W.Dropdown(options=list(gen.LOSS_FORMS), value=loss, description="loss", style=style),
-        "data": W.Dropdown(options=list(gen.DISTRIBUTIONS), value=distribution, description="data",
+        "loss": W.Dropdown(options=list(gans.LOSS_FORMS), value=loss, description="loss", style=style),
+        "data": W.Dropdown(options=list(gans.DISTRIBUTIONS), value=distribution, description="data",
                            style=style),
         "play": W.Play(value=0, min=0, max=100_000, step=1, interval=150, description="Play"),
     }
