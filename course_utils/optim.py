@@ -19,11 +19,12 @@ amsgrad), checked step by step in ``tests/test_optim.py``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["Optimizer", "SGD", "RMSProp", "Adam", "LECTURE_TABLE"]
+__all__ = ["Optimizer", "SGD", "RMSProp", "Adam", "LECTURE_TABLE", "OPTIMIZERS", "make_optimizer",
+           "make_torch_optimizer"]
 
 #: The lecture's optimizer table, as on its "Optimization" slide.
 LECTURE_TABLE = [
@@ -290,3 +291,37 @@ class Adam(Optimizer):
 
     def __repr__(self) -> str:
         return f"Adam(lr={self.lr:g}, betas=({self.betas[0]:g}, {self.betas[1]:g}), eps={self.eps:g})"
+
+
+# -- the optimizers by name ----------------------------------------------------------------------
+#: The optimizers that race, by the lecture table's abbreviations (momentum 0.9 where there is one).
+OPTIMIZERS: dict[str, Callable[[list, float], Optimizer]] = {
+    "SGD": lambda params, lr: SGD(params, lr),
+    "SGD w/ momentum": lambda params, lr: SGD(params, lr, momentum=0.9),
+    "SGD w/ Nesterov": lambda params, lr: SGD(params, lr, momentum=0.9, nesterov=True),
+    "RMSProp": lambda params, lr: RMSProp(params, lr),
+    "Adam": lambda params, lr: Adam(params, lr),
+}
+
+
+def make_optimizer(name: str, params: list[np.ndarray], lr: float) -> Optimizer:
+    """One of :data:`OPTIMIZERS`, from scratch, on ``params``."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"`name` must be one of {list(OPTIMIZERS)}, got {name!r}")
+    return OPTIMIZERS[name](params, lr)
+
+
+def make_torch_optimizer(name: str, params: list, lr: float):
+    """The ``torch.optim`` optimizer with the same settings as ``make_optimizer(name, ...)``."""
+    import torch
+
+    makers = {
+        "SGD": lambda: torch.optim.SGD(params, lr),
+        "SGD w/ momentum": lambda: torch.optim.SGD(params, lr, momentum=0.9),
+        "SGD w/ Nesterov": lambda: torch.optim.SGD(params, lr, momentum=0.9, nesterov=True),
+        "RMSProp": lambda: torch.optim.RMSprop(params, lr),
+        "Adam": lambda: torch.optim.Adam(params, lr),
+    }
+    if name not in makers:
+        raise ValueError(f"`name` must be one of {list(makers)}, got {name!r}")
+    return makers[name]()

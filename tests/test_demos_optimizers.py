@@ -4,21 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.demos.optimizers import (
-    OPTIMIZERS,
-    SURFACES,
-    TinyNet,
-    cross_entropy_demo,
-    curve_data,
-    epoch_orders,
-    fit_curve,
-    make_optimizer,
-    make_torch_optimizer,
-    minibatch_demo,
-    optimizer_race_demo,
-    race,
-    torch_race,
-)
+from course_utils.curve_fitting import TinyNet, curve_data, epoch_orders, fit_curve
+from course_utils.demos.optimizers import cross_entropy_demo, minibatch_demo, optimizer_race_demo
+from course_utils.optim import OPTIMIZERS, make_optimizer, make_torch_optimizer
+from course_utils.surfaces import SURFACES, race, torch_race
 
 
 @pytest.mark.parametrize("name", sorted(SURFACES))

@@ -117,13 +117,14 @@ def test_trajectory_equals_torch(function, optimizer):
 
 @settings(max_examples=30, deadline=None)
 @given(lr=st.floats(1e-4, 0.05), momentum=st.floats(0.0, 0.99), nesterov=st.booleans(),
-       alpha=st.floats(0.5, 0.999), beta1=st.floats(0.0, 0.99), beta2=st.floats(0.5, 0.9999),
+       alpha=st.floats(0.9, 0.999), beta1=st.floats(0.0, 0.99), beta2=st.floats(0.9, 0.9999),
        start=st.lists(st.floats(-2, 2), min_size=2, max_size=2))
 def test_random_settings_equal_torch(lr, momentum, nesterov, alpha, beta1, beta2, start):
     """Random hyper-parameters on the bowl, 50 steps: agree with torch to 1e-9 relative.
 
-    (alpha and beta2 stay >= 0.5: near 0, RMSProp and Adam take steps of the same
-    size whatever the gradient, and bounce chaotically around the minimum.)
+    (alpha and beta2 stay >= 0.9: with shorter memories, RMSProp and Adam take
+    steps of about lr whatever the gradient near the minimum, and bounce around it
+    chaotically: alpha = 0.5 parted from torch by 1e-9 after a dozen steps.)
     """
     nesterov = nesterov and momentum > 0
     pairs = [

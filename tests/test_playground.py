@@ -18,6 +18,7 @@ from course_utils.demos.playground import (
     playground,
     playground_demo,
 )
+from course_utils.optim import OPTIMIZERS
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +208,7 @@ def test_a_rate_too_high_diverges_and_stops():
 
 def test_every_learning_rate_and_optimizer():
     demo = playground(activation="relu", **{f"g{k}": "relu" for k in range(1, 7)})
-    for optimizer in ("SGD", "SGD + momentum", "Nesterov", "RMSProp", "Adam"):
+    for optimizer in OPTIMIZERS:
         for lr in (LEARNING_RATES[0], LEARNING_RATES[-1]):
             demo.set(optimizer=optimizer, lr=lr)
             demo.reset()

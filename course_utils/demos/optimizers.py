@@ -5,204 +5,51 @@
 - :func:`minibatch_demo`: curve fitting with a small network; batch size, epochs, learning rate.
 - :func:`initial_value_demo`: the same network and data, started from other initial weights.
 
-Also the pieces the notebook uses: the :data:`SURFACES` and :func:`race` (with
-:func:`torch_race`, the same race run by ``torch.optim``), and a tiny network
-:class:`TinyNet` for the curve-fitting data of :func:`curve_data`.
+They are views over :mod:`course_utils.surfaces` (the race) and
+:mod:`course_utils.curve_fitting` (the network and its training).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import ipywidgets as W
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..losses import cross_entropy, mse
+from ..curve_fitting import TinyNet, curve_data, fit_curve
+from ..losses import cross_entropy
 from ..notebook import session_seed
-from ..optim import SGD, Adam, Optimizer, RMSProp
+from ..optim import OPTIMIZERS
 from ..plotting import COLORS
+from ..surfaces import SURFACES, Surface, race
 from ..widgets import LivePlot, slider
 
-__all__ = ["Surface", "SURFACES", "OPTIMIZERS", "ADAPTIVE", "make_optimizer", "make_torch_optimizer",
-           "Run", "race", "torch_race", "curve_data", "TinyNet", "epoch_orders", "CurveRun",
-           "fit_curve", "cross_entropy_demo", "optimizer_race_demo", "minibatch_demo",
-           "initial_value_demo"]
+__all__ = ["cross_entropy_demo", "optimizer_race_demo", "minibatch_demo", "initial_value_demo"]
 
-#: The optimizers that race, by the lecture table's abbreviations (momentum 0.9 where there is one).
-OPTIMIZERS: dict[str, Callable[[list, float], Optimizer]] = {
-    "SGD": lambda params, lr: SGD(params, lr),
-    "SGD w/ momentum": lambda params, lr: SGD(params, lr, momentum=0.9),
-    "SGD w/ Nesterov": lambda params, lr: SGD(params, lr, momentum=0.9, nesterov=True),
-    "RMSProp": lambda params, lr: RMSProp(params, lr),
-    "Adam": lambda params, lr: Adam(params, lr),
-}
-#: The optimizers whose step is divided by a running root-mean-square of the gradient.
-ADAPTIVE = ("RMSProp", "Adam")
 RACE_COLORS = dict(zip(OPTIMIZERS, (COLORS["black"], COLORS["sky"], COLORS["blue"],
                                     COLORS["orange"], COLORS["vermillion"])))
-#: A racer that leaves this box (or whose position is not finite) has diverged.
-BLOWUP = 1e3
 
 
-def make_optimizer(name: str, params: list[np.ndarray], lr: float) -> Optimizer:
-    """One of :data:`OPTIMIZERS`, from scratch, on ``params``."""
-    if name not in OPTIMIZERS:
-        raise ValueError(f"`name` must be one of {list(OPTIMIZERS)}, got {name!r}")
-    return OPTIMIZERS[name](params, lr)
 
 
-def make_torch_optimizer(name: str, params: list, lr: float):
-    """The ``torch.optim`` optimizer with the same settings as ``make_optimizer(name, ...)``."""
-    import torch
-
-    makers = {
-        "SGD": lambda: torch.optim.SGD(params, lr),
-        "SGD w/ momentum": lambda: torch.optim.SGD(params, lr, momentum=0.9),
-        "SGD w/ Nesterov": lambda: torch.optim.SGD(params, lr, momentum=0.9, nesterov=True),
-        "RMSProp": lambda: torch.optim.RMSprop(params, lr),
-        "Adam": lambda: torch.optim.Adam(params, lr),
-    }
-    if name not in makers:
-        raise ValueError(f"`name` must be one of {list(makers)}, got {name!r}")
-    return makers[name]()
 
 
 # -- 2-D loss surfaces ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Surface:
-    """A 2-D loss ``f(x, y)`` with its gradient, shown on the box [-2, 2] x [-2, 2].
-
-    ``f`` works on NumPy arrays and on PyTorch tensors alike (only + - * and
-    powers), so PyTorch's autograd can differentiate it; ``grad`` is by hand.
-    ``lr_sgd``, ``lr_adaptive`` and ``start`` are the settings the race starts from.
-    """
-
-    name: str
-    formula: str
-    f: Callable
-    grad: Callable
-    minimum: tuple[float, float]
-    start: tuple[float, float]
-    lr_sgd: float
-    lr_adaptive: float
-
-    @property
-    def f_min(self) -> float:
-        return float(self.f(*self.minimum))
 
 
-def _beale(x, y):
-    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2
 
 
-def _beale_grad(x, y):
-    a, b, c = 1.5 - x + x * y, 2.25 - x + x * y ** 2, 2.625 - x + x * y ** 3
-    return np.array([2 * a * (y - 1) + 2 * b * (y ** 2 - 1) + 2 * c * (y ** 3 - 1),
-                     2 * a * x + 4 * b * x * y + 6 * c * x * y ** 2])
 
 
-#: The race's surfaces, by name. Beale's function has its axes scaled by 2 to fit the box.
-SURFACES: dict[str, Surface] = {s.name: s for s in [
-    Surface("bowl", "x² + y²",
-            lambda x, y: x ** 2 + y ** 2,
-            lambda x, y: np.array([2 * x, 2 * y]),
-            (0.0, 0.0), (-1.5, 1.6), 0.05, 0.05),
-    Surface("elongated valley", "0.1 x² + 2 y²",
-            lambda x, y: 0.1 * x ** 2 + 2 * y ** 2,
-            lambda x, y: np.array([0.2 * x, 4 * y]),
-            (0.0, 0.0), (-1.8, 1.5), 0.1, 0.05),
-    Surface("Rosenbrock", "(1 − x)² + 100 (y − x²)²",
-            lambda x, y: (1 - x) ** 2 + 100 * (y - x ** 2) ** 2,
-            lambda x, y: np.array([-2 * (1 - x) - 400 * x * (y - x ** 2), 200 * (y - x ** 2)]),
-            (1.0, 1.0), (-1.2, 1.0), 0.001, 0.03),
-    Surface("saddle", "x² + y⁴ − 2 y²  (saddle at 0, minima at y = ±1)",
-            lambda x, y: x ** 2 + y ** 4 - 2 * y ** 2,
-            lambda x, y: np.array([2 * x, 4 * y ** 3 - 4 * y]),
-            (0.0, 1.0), (-1.8, 0.01), 0.02, 0.02),
-    Surface("Beale", "Beale(2x, 2y)",
-            lambda x, y: _beale(2 * x, 2 * y),
-            lambda x, y: 2 * _beale_grad(2 * x, 2 * y),
-            (1.5, 0.25), (0.5, 0.9), 0.002, 0.02),
-]}
 
 
-@dataclass
-class Run:
-    """One racer's run: its path (the start included), the loss above the minimum along it."""
-
-    path: np.ndarray  # (k + 1, 2)
-    gap: np.ndarray  # f - f_min at each point, (k + 1,)
-    diverged_at: int | None  # the step at which it left the box, or None
-
-    @property
-    def diverged(self) -> bool:
-        return self.diverged_at is not None
 
 
-def _lr_for(name: str, lr_sgd: float, lr_adaptive: float) -> float:
-    return lr_adaptive if name in ADAPTIVE else lr_sgd
 
 
-def race(surface: Surface | str, start: Sequence[float], steps: int, lr_sgd: float, lr_adaptive: float,
-         names: Sequence[str] = tuple(OPTIMIZERS)) -> dict[str, Run]:
-    """Run each optimizer in ``names`` from ``start`` for ``steps`` steps, with our optimizers.
-
-    SGD and its momentum variants use ``lr_sgd``; RMSProp and Adam, whose step
-    hardly depends on the gradient's size, use ``lr_adaptive``. A racer stops
-    when it leaves the box ``|x|, |y| < 1000`` or is no longer finite (diverged).
-
-    Examples
-    --------
-    >>> runs = race("bowl", (1.0, 1.0), steps=100, lr_sgd=0.1, lr_adaptive=0.05, names=["SGD"])
-    >>> bool(runs["SGD"].gap[-1] < 1e-12), runs["SGD"].diverged
-    (True, False)
-    """
-    surface = SURFACES[surface] if isinstance(surface, str) else surface
-    runs = {}
-    with np.errstate(all="ignore"):
-        for name in names:
-            p = np.array(start, dtype=float)
-            opt = make_optimizer(name, [p], _lr_for(name, lr_sgd, lr_adaptive))
-            path = np.empty((steps + 1, 2))
-            path[0] = p
-            diverged_at = None
-            for k in range(1, steps + 1):
-                opt.step([surface.grad(p[0], p[1])])
-                if not (abs(p[0]) < BLOWUP and abs(p[1]) < BLOWUP):  # also catches NaN
-                    diverged_at = k
-                    break
-                path[k] = p
-            path = path[:k] if diverged_at else path
-            runs[name] = Run(path, surface.f(path[:, 0], path[:, 1]) - surface.f_min, diverged_at)
-    return runs
 
 
-def torch_race(surface: Surface | str, start: Sequence[float], steps: int, lr_sgd: float,
-               lr_adaptive: float, names: Sequence[str] = tuple(OPTIMIZERS)) -> dict[str, Run]:
-    """The same race as :func:`race`, run by ``torch.optim`` with gradients from autograd (float64)."""
-    import torch
-
-    surface = SURFACES[surface] if isinstance(surface, str) else surface
-    runs = {}
-    for name in names:
-        p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-        opt = make_torch_optimizer(name, [p], _lr_for(name, lr_sgd, lr_adaptive))
-        path = [p.detach().numpy().copy()]
-        diverged_at = None
-        for k in range(1, steps + 1):
-            opt.zero_grad()
-            surface.f(p[0], p[1]).backward()
-            opt.step()
-            point = p.detach().numpy().copy()
-            if not (abs(point[0]) < BLOWUP and abs(point[1]) < BLOWUP):
-                diverged_at = k
-                break
-            path.append(point)
-        path = np.array(path)
-        runs[name] = Run(path, surface.f(path[:, 0], path[:, 1]) - surface.f_min, diverged_at)
-    return runs
 
 
 def _surface_picture(surface: Surface, n: int = 201):
@@ -330,115 +177,14 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
 
 
 # -- curve fitting with a small network ----------------------------------------------------------
-def curve_data(n: int = 32, noise: float = 0.15, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """A noisy curve to fit: ``y = sin(pi x) + noise``, with ``n`` points ``x`` in [-1, 1].
-
-    Examples
-    --------
-    >>> x, y = curve_data()
-    >>> x.shape, y.shape
-    ((32,), (32,))
-    """
-    rng = np.random.default_rng(seed)
-    x = np.sort(rng.uniform(-1, 1, n))
-    return x, np.sin(np.pi * x) + noise * rng.normal(size=n)
 
 
-class TinyNet:
-    """A network with one input, a hidden layer of ``hidden`` tanh units and one output.
-
-    .. math::
-
-        \\hat y = W^{(2)} \\tanh(W^{(1)} x + b^{(1)}) + b^{(2)}
-
-    Its parameters are in the order and shapes of PyTorch's
-    ``Sequential(Linear(1, hidden), Tanh(), Linear(hidden, 1))``:
-    ``[W1 (hidden, 1), b1 (hidden,), W2 (1, hidden), b2 (1,)]``. The initial
-    weights are normal, ``scale`` times the usual size (1 over the square root
-    of the number of inputs); the biases of the hidden layer too, the output bias 0.
-
-    Examples
-    --------
-    >>> net = TinyNet(hidden=4, seed=0)
-    >>> [p.shape for p in net.params]
-    [(4, 1), (4,), (1, 4), (1,)]
-    >>> net(np.array([0.0, 0.5])).shape
-    (2,)
-    """
-
-    def __init__(self, hidden: int = 16, scale: float = 1.0, seed: int = 0) -> None:
-        rng = np.random.default_rng(seed)
-        self.params = [scale * rng.normal(size=(hidden, 1)), scale * rng.normal(size=hidden),
-                       scale * rng.normal(size=(1, hidden)) / np.sqrt(hidden), np.zeros(1)]
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        W1, b1, W2, b2 = self.params
-        return (np.tanh(x[:, None] @ W1.T + b1) @ W2.T + b2)[:, 0]
-
-    def loss_and_gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
-        """The MSE on ``(x, y)`` and its gradients, by back-propagation, in the order of ``params``."""
-        W1, b1, W2, b2 = self.params
-        h = np.tanh(x[:, None] @ W1.T + b1)  # (n, hidden)
-        out = h @ W2.T + b2  # (n, 1)
-        error = out - y[:, None]
-        d_out = 2 * error / len(error)  # dL/d(out): losses.mse_gradient, without its argument checks
-        d_a = (d_out @ W2) * (1 - h ** 2)  # back through W2 and tanh
-        grads = [d_a.T @ x[:, None], d_a.sum(axis=0), d_out.T @ h, d_out.sum(axis=0)]
-        return float(np.mean(error ** 2)), grads
-
-    def to_torch(self):
-        """The same network in PyTorch (float64), with the same weights."""
-        import torch
-
-        model = torch.nn.Sequential(torch.nn.Linear(1, self.params[0].shape[0]), torch.nn.Tanh(),
-                                    torch.nn.Linear(self.params[0].shape[0], 1)).double()
-        with torch.no_grad():
-            for p, value in zip(model.parameters(), self.params):
-                p.copy_(torch.from_numpy(value))
-        return model
 
 
-def epoch_orders(n: int, epochs: int, seed: int = 0) -> np.ndarray:
-    """The order the samples are visited in, one shuffle per epoch: shape ``(epochs, n)``."""
-    rng = np.random.default_rng(seed)
-    return np.array([rng.permutation(n) for _ in range(epochs)]).reshape(epochs, n)
 
 
-@dataclass
-class CurveRun:
-    """What :func:`fit_curve` went through."""
-
-    batch_loss: np.ndarray  # the loss on each step's mini-batch, (steps,)
-    epoch_loss: np.ndarray  # the loss on all the data, at the start and after each epoch
-    steps_per_epoch: int
-    diverged_at: int | None  # the step at which the loss blew up, or None
 
 
-def fit_curve(net: TinyNet, x: np.ndarray, y: np.ndarray, *, batch_size: int, epochs: int, lr: float,
-              optimizer: str = "SGD", seed: int = 0) -> CurveRun:
-    """Train ``net`` in place with mini-batches of ``batch_size`` samples for ``epochs`` epochs.
-
-    One step per mini-batch; an epoch is ``ceil(n / batch_size)`` steps, the
-    samples shuffled once per epoch (:func:`epoch_orders`). Stops if the loss
-    blows up (above 1e6 or not finite).
-    """
-    n = len(x)
-    if not 1 <= batch_size <= n:
-        raise ValueError(f"`batch_size` must be in [1, {n}], got {batch_size}")
-    opt = make_optimizer(optimizer, net.params, lr)
-    per_epoch = -(-n // batch_size)
-    batch_loss, epoch_loss = [], [net.loss_and_gradients(x, y)[0]]
-    with np.errstate(all="ignore"):
-        for order in epoch_orders(n, epochs, seed):
-            for start in range(0, n, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = net.loss_and_gradients(x[batch], y[batch])
-                if not loss < 1e6:  # also catches NaN
-                    return CurveRun(np.array(batch_loss), np.array(epoch_loss), per_epoch, len(batch_loss))
-                opt.step(grads)
-                batch_loss.append(loss)
-            epoch_loss.append(mse(net(x), y) if np.all(np.isfinite(net(x))) else np.inf)
-    return CurveRun(np.array(batch_loss), np.array(epoch_loss), per_epoch, None)
 
 
 def minibatch_demo(batch_size: int = 8, epochs: int = 100, lr: float = 0.1, seed: int | None = None) -> LivePlot:

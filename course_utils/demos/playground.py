@@ -36,7 +36,7 @@ from PIL import Image as PILImage
 from .._validate import as_float_array
 from ..mlp import MLP, train_epoch
 from ..notebook import session_seed
-from ..optim import SGD, Adam, RMSProp
+from ..optim import OPTIMIZERS, SGD
 from ..plotting import COLORS
 from ..widgets import LivePlot, png_bytes
 
@@ -138,13 +138,6 @@ FEATURES = {
 ACTIVATIONS = [("Tanh", "tanh"), ("ReLU", "relu"), ("Sigmoid", "sigmoid"), ("Linear", "identity")]
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
-OPTIMIZERS = {
-    "SGD": lambda params, lr: SGD(params, lr),
-    "SGD + momentum": lambda params, lr: SGD(params, lr, momentum=0.9),
-    "Nesterov": lambda params, lr: SGD(params, lr, momentum=0.9, nesterov=True),
-    "RMSProp": lambda params, lr: RMSProp(params, lr),
-    "Adam": lambda params, lr: Adam(params, lr),
-}
 MAX_LAYERS, MAX_NEURONS = 6, 8
 #: A training loss this many times its initial value, or one that is not finite, counts as "diverged".
 DIVERGED_FACTOR = 100.0
