@@ -194,3 +194,46 @@ def load_mnist(folder: str | Path, download: bool = False,
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
             raise ValueError(f"{part} images {images.shape} and labels {labels.shape} do not match")
     return data
+
+
+# -- curves to fit (notebooks 04 and 06) ---------------------------------------------------------
+def curve_data(n: int = 32, noise: float = 0.15, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A noisy curve to fit: ``y = sin(pi x) + noise``, with ``n`` points ``x`` in [-1, 1].
+
+    Examples
+    --------
+    >>> x, y = curve_data()
+    >>> x.shape, y.shape
+    ((32,), (32,))
+    """
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-1, 1, n))
+    return x, np.sin(np.pi * x) + noise * rng.normal(size=n)
+
+
+
+def true_function(x: np.ndarray) -> np.ndarray:
+    """The curve behind the data, :math:`f(x) = \\sin(3x)`."""
+    return np.sin(3 * np.asarray(x, dtype=float))
+
+
+def noisy_sine(n: int, noise: float = 0.3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` samples ``(x, sin(3x) + noise * z)`` with ``x`` uniform on [-1, 1] and ``z`` standard normal.
+
+    The first ``n`` samples of a fixed sequence: asking for more points adds
+    points, and changing ``noise`` only scales the same ``z``.
+
+    Examples
+    --------
+    >>> x, y = noisy_sine(3, noise=0.0)
+    >>> np.allclose(y, np.sin(3 * x)), x.shape
+    (True, (3,))
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"`n` must be a positive integer, got {n!r}")
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"`noise` must be >= 0, got {noise!r}")
+    size = max(n, 100)  # the first n of 100 points (or of n, beyond)
+    rng = np.random.default_rng(seed)
+    x, z = rng.uniform(-1, 1, size)[:n], rng.normal(size=size)[:n]
+    return x, true_function(x) + noise * z

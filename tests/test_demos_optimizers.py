@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.curve_fitting import TinyNet, curve_data, epoch_orders, fit_curve
+from course_utils.curve_fitting import TinyNet, epoch_orders, fit_curve
+from course_utils.data import curve_data
 from course_utils.demos.optimizers import cross_entropy_demo, minibatch_demo, optimizer_race_demo
 from course_utils.optim import OPTIMIZERS, make_optimizer, make_torch_optimizer
 from course_utils.surfaces import SURFACES, race, torch_race

@@ -23,7 +23,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures
 
 from course_utils import validation as V
-from course_utils.demos.validation import PolynomialRegression, TinyNetwork, mse, noisy_sine
+from course_utils.curve_fitting import PolynomialRegression, TinyNetwork, model_mse
+from course_utils.data import noisy_sine
 
 
 def same_folds(ours, theirs) -> bool:
@@ -179,7 +180,7 @@ def test_stratified_cross_validate_equals_sklearn_default_for_classifiers():
 def test_cross_validate_with_given_folds_and_train_scores():
     x, y = noisy_sine(30, 0.3)
     folds = V.k_fold_indices(30, 3)
-    result = V.cross_validate(lambda: PolynomialRegression(29), x, y, folds=folds, scoring=mse)
+    result = V.cross_validate(lambda: PolynomialRegression(29), x, y, folds=folds, scoring=model_mse)
     assert result.folds is not folds and len(result.folds) == 3
     assert np.all(result.train_scores < 1e-10)  # 20 points, 30 coefficients: zero training error
     assert np.all(result.scores > 0.01)
@@ -316,7 +317,7 @@ def test_polynomial_regression_equals_sklearn_where_well_conditioned():
 
 def test_polynomial_through_every_point():
     x, y = noisy_sine(12, 0.5)
-    assert mse(PolynomialRegression(11).fit(x, y), x, y) < 1e-20
+    assert model_mse(PolynomialRegression(11).fit(x, y), x, y) < 1e-20
 
 
 def test_tiny_network_gradient_equals_torch_autograd():
@@ -342,7 +343,7 @@ def test_tiny_network_overfits_and_keeps_its_history():
     net = TinyNetwork(width=30, max_iter=2000).fit(x, y)
     curve = net.error_curve(x, y)
     assert curve.shape == (net.steps_ + 1,) and curve[-1] < 1e-3 < curve[0]
-    assert mse(net, x, y) == pytest.approx(curve[-1])
+    assert model_mse(net, x, y) == pytest.approx(curve[-1])
     assert net.error_curve(x, y, [5])[0] == pytest.approx(np.mean((net.predict(x, step=5) - y) ** 2))
     again = TinyNetwork(width=30, max_iter=2000).fit(x, y)
     assert np.array_equal(again.history_, net.history_)  # seeded: the same run twice

@@ -17,7 +17,8 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..curve_fitting import TinyNet, curve_data, fit_curve
+from ..curve_fitting import TinyNet, fit_curve
+from ..data import curve_data
 from ..losses import cross_entropy
 from ..notebook import session_seed
 from ..optim import OPTIMIZERS
