@@ -106,8 +106,9 @@ def bench_training_frames(n_frames: int, repeats: int) -> dict:
     layers of 8, 500 points, every neuron's heatmap). Also our network's
     epoch against scikit-learn's ``MLPClassifier.partial_fit``.
     """
+    from timing import epoch_speed, frame_times  # benchmarks/timing.py, beside this script
+
     from course_utils.demos.generative import gan_lab_demo
-    from course_utils.demos.playground import epoch_speed, frame_times
 
     playground = _ms(list(frame_times(n_frames)))
     gan = gan_lab_demo()

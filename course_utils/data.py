@@ -237,3 +237,83 @@ def noisy_sine(n: int, noise: float = 0.3, seed: int = 0) -> tuple[np.ndarray, n
     rng = np.random.default_rng(seed)
     x, z = rng.uniform(-1, 1, size)[:n], rng.normal(size=size)[:n]
     return x, true_function(x) + noise * z
+
+
+# -- the playground's data sets (notebook 03), TensorFlow Playground's ---------------------------
+#: The data sets: four for classification, two for regression (labels in [-1, 1]).
+PLAYGROUND_DATASETS = {"circle": "classification", "xor": "classification", "gauss": "classification",
+            "spiral": "classification", "plane": "regression", "multi-gauss": "regression"}
+
+
+def playground_data(name: str, n_samples: int = 500, noise: float = 0.0,
+              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """One of TensorFlow Playground's data sets, in NumPy.
+
+    Parameters
+    ----------
+    name : str
+        ``"circle"``, ``"xor"``, ``"gauss"``, ``"spiral"`` (classes 0/1) or
+        ``"plane"``, ``"multi-gauss"`` (regression, labels in [-1, 1]).
+    n_samples : int, default 500
+    noise : float in [0, 0.5], default 0
+        How much the labels (or, for the spiral and the blobs, the points) are
+        jittered, as the playground's "noise" slider (0 to 50 %).
+    seed : int
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+        Points in about [-6, 6]².
+    y : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> X, y = playground_data("xor", 6, seed=1)
+    >>> X.shape, y.tolist()
+    ((6, 2), [1.0, 0.0, 1.0, 0.0, 0.0, 1.0])
+    """
+    if name not in PLAYGROUND_DATASETS:
+        raise ValueError(f"`name` must be one of {list(PLAYGROUND_DATASETS)}, got {name!r}")
+    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
+        raise ValueError(f"`n_samples` must be an integer >= 2, got {n_samples!r}")
+    if not 0 <= noise <= 0.5:
+        raise ValueError(f"`noise` must lie in [0, 0.5], got {noise!r}")
+    rng = np.random.default_rng(seed)
+    n, half = int(n_samples), int(n_samples) // 2
+
+    def jitter(size: int, scale: float) -> np.ndarray:
+        return rng.uniform(-scale, scale, size=(size, 2)) * noise
+
+    if name == "circle":  # inside radius 2.5 is class 1, the ring 3.5 to 5 class 0
+        r = np.r_[rng.uniform(0, 2.5, half), rng.uniform(3.5, 5.0, n - half)]
+        angle = rng.uniform(0, 2 * np.pi, n)
+        X = np.c_[r * np.sin(angle), r * np.cos(angle)]
+        y = (np.hypot(*(X + jitter(n, 5.0)).T) < 2.5).astype(float)
+    elif name == "xor":  # class 1 where x1 and x2 have the same sign
+        X = rng.uniform(-5, 5, size=(n, 2))
+        X += np.where(X > 0, 0.3, -0.3)  # a small gap along the axes
+        shifted = X + jitter(n, 5.0)
+        y = (shifted[:, 0] * shifted[:, 1] >= 0).astype(float)
+    elif name == "gauss":  # two blobs, wider with noise
+        std = np.sqrt(0.5 + 7.0 * noise)
+        X = np.r_[rng.normal(2, std, (half, 2)), rng.normal(-2, std, (n - half, 2))]
+        y = np.r_[np.ones(half), np.zeros(n - half)]
+    elif name == "spiral":  # two interleaved arms, 1.75 turns each
+        parts = []
+        for label, (count, shift) in enumerate([(n - half, np.pi), (half, 0.0)]):
+            t = np.arange(count) / count
+            r, angle = 5 * t, 1.75 * t * 2 * np.pi + shift
+            parts.append(np.c_[r * np.sin(angle), r * np.cos(angle)] + jitter(count, 1.0))
+        X = np.r_[parts[0], parts[1]]
+        y = np.r_[np.zeros(n - half), np.ones(half)]
+    else:
+        X = rng.uniform(-6, 6, size=(n, 2))
+        shifted = X + jitter(n, 6.0)
+        if name == "plane":
+            y = np.clip((shifted[:, 0] + shifted[:, 1]) / 10, -1, 1)
+        else:  # six bumps of alternating sign; the label is the strongest bump's
+            centres = np.array([[-4, 2.5], [0, 2.5], [4, 2.5], [-4, -2.5], [0, -2.5], [4, -2.5]])
+            signs = np.array([1, -1, 1, -1, 1, -1])
+            bumps = signs * np.clip(1 - np.linalg.norm(shifted[:, None] - centres, axis=2) / 2, 0, 1)
+            y = bumps[np.arange(n), np.abs(bumps).argmax(axis=1)]
+    return X, y

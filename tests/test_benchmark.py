@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from course_utils.demos import all_demos
@@ -24,3 +25,16 @@ def test_benchmark_smoke_run(tmp_path):
         assert demo["live"]["n"] >= 2 and demo["live"]["median_ms"] > 0 and demo["naive"]["median_ms"] > 0
     assert report["notebooks"] and report["notebooks"][0]["seconds"] > 0
     assert "| demo | kind |" in run.stdout
+
+
+def test_timing_helpers_run():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from timing import epoch_speed, frame_times
+    finally:
+        sys.path.pop(0)
+    times = frame_times(3)
+    assert times.shape == (3,) and np.all(times > 0)
+    speed = epoch_speed(repeats=3)
+    assert speed["ours_ms"] > 0 and speed["sklearn_ms"] > 0
+    assert speed["ratio"] == pytest.approx(speed["sklearn_ms"] / speed["ours_ms"])

@@ -6,15 +6,12 @@ import ipywidgets as W
 import numpy as np
 import pytest
 
+from course_utils.data import PLAYGROUND_DATASETS, playground_data
 from course_utils.demos.playground import (
-    DATASETS,
     FEATURES,
     LEARNING_RATES,
     MAX_LAYERS,
     PRESETS,
-    epoch_speed,
-    frame_times,
-    make_data,
     playground,
     playground_demo,
 )
@@ -27,27 +24,27 @@ def pg():
 
 
 # -- data ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", sorted(DATASETS))
+@pytest.mark.parametrize("name", sorted(PLAYGROUND_DATASETS))
 def test_data_sets(name):
-    X, y = make_data(name, 200, noise=0.0, seed=3)
+    X, y = playground_data(name, 200, noise=0.0, seed=3)
     assert X.shape == (200, 2) and y.shape == (200,)
     assert np.abs(X).max() <= 6.5
-    if DATASETS[name] == "classification":
+    if PLAYGROUND_DATASETS[name] == "classification":
         assert set(np.unique(y)) == {0.0, 1.0} and 60 <= y.sum() <= 140
     else:
         assert -1 <= y.min() < 0 < y.max() <= 1
-    again, _ = make_data(name, 200, noise=0.0, seed=3)
+    again, _ = playground_data(name, 200, noise=0.0, seed=3)
     assert np.array_equal(X, again)
 
 
 def test_data_without_noise_follow_their_rule():
-    X, y = make_data("circle", 300)
+    X, y = playground_data("circle", 300)
     assert np.array_equal(y == 1, np.hypot(X[:, 0], X[:, 1]) < 2.5)
-    X, y = make_data("xor", 300)
+    X, y = playground_data("xor", 300)
     assert np.array_equal(y == 1, X[:, 0] * X[:, 1] >= 0)
-    _, noisy = make_data("xor", 300, noise=0.5)
+    _, noisy = playground_data("xor", 300, noise=0.5)
     assert 0.1 < np.mean(noisy != y) < 0.5  # noise moves the labels
-    X, y = make_data("plane", 300)
+    X, y = playground_data("plane", 300)
     assert np.allclose(y, np.clip(X.sum(axis=1) / 10, -1, 1))
 
 
@@ -56,7 +53,7 @@ def test_data_without_noise_follow_their_rule():
     ({"name": "xor", "noise": 0.6}, "`noise`")])
 def test_data_bad_inputs(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        make_data(**kwargs)
+        playground_data(**kwargs)
 
 
 # -- the widget ------------------------------------------------------------------------------------
@@ -251,7 +248,7 @@ def test_show_test_data_and_discretise(pg):
 
 def test_regression_and_classification_on_every_data_set():
     demo = playground()
-    for dataset in DATASETS:
+    for dataset in PLAYGROUND_DATASETS:
         for problem in ("classification", "regression"):
             demo.set(dataset=dataset, problem=problem)
             epoch = demo.state.epoch
@@ -323,9 +320,3 @@ def test_bad_settings():
 
 
 # -- speed (numbers are checked by the benchmark, not here) ----------------------------------------
-def test_speed_helpers_run():
-    times = frame_times(3)
-    assert times.shape == (3,) and np.all(times > 0)
-    speed = epoch_speed(repeats=3)
-    assert speed["ours_ms"] > 0 and speed["sklearn_ms"] > 0
-    assert speed["ratio"] == pytest.approx(speed["sklearn_ms"] / speed["ours_ms"])

@@ -34,93 +34,19 @@ from matplotlib.collections import LineCollection
 from PIL import Image as PILImage
 
 from .._validate import as_float_array
+from ..data import PLAYGROUND_DATASETS, playground_data
 from ..mlp import MLP, train_epoch
 from ..notebook import session_seed
-from ..optim import OPTIMIZERS, SGD
+from ..optim import OPTIMIZERS
 from ..plotting import COLORS
 from ..widgets import LivePlot, png_bytes
 
-__all__ = ["playground_demo", "playground", "Playground", "make_data", "PRESETS", "DATASETS",
-           "FEATURES", "frame_times", "epoch_speed"]
+__all__ = ["playground_demo", "playground", "Playground", "PRESETS",
+           "FEATURES"]
 
 # -- data sets, as TensorFlow Playground makes them (points in [-6, 6]²) -----------------------------
-#: The data sets: four for classification, two for regression (labels in [-1, 1]).
-DATASETS = {"circle": "classification", "xor": "classification", "gauss": "classification",
-            "spiral": "classification", "plane": "regression", "multi-gauss": "regression"}
 
 
-def make_data(name: str, n_samples: int = 500, noise: float = 0.0,
-              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """One of TensorFlow Playground's data sets, in NumPy.
-
-    Parameters
-    ----------
-    name : str
-        ``"circle"``, ``"xor"``, ``"gauss"``, ``"spiral"`` (classes 0/1) or
-        ``"plane"``, ``"multi-gauss"`` (regression, labels in [-1, 1]).
-    n_samples : int, default 500
-    noise : float in [0, 0.5], default 0
-        How much the labels (or, for the spiral and the blobs, the points) are
-        jittered, as the playground's "noise" slider (0 to 50 %).
-    seed : int
-
-    Returns
-    -------
-    X : ndarray of shape (n_samples, 2)
-        Points in about [-6, 6]².
-    y : ndarray of shape (n_samples,)
-
-    Examples
-    --------
-    >>> X, y = make_data("xor", 6, seed=1)
-    >>> X.shape, y.tolist()
-    ((6, 2), [1.0, 0.0, 1.0, 0.0, 0.0, 1.0])
-    """
-    if name not in DATASETS:
-        raise ValueError(f"`name` must be one of {list(DATASETS)}, got {name!r}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
-        raise ValueError(f"`n_samples` must be an integer >= 2, got {n_samples!r}")
-    if not 0 <= noise <= 0.5:
-        raise ValueError(f"`noise` must lie in [0, 0.5], got {noise!r}")
-    rng = np.random.default_rng(seed)
-    n, half = int(n_samples), int(n_samples) // 2
-
-    def jitter(size: int, scale: float) -> np.ndarray:
-        return rng.uniform(-scale, scale, size=(size, 2)) * noise
-
-    if name == "circle":  # inside radius 2.5 is class 1, the ring 3.5 to 5 class 0
-        r = np.r_[rng.uniform(0, 2.5, half), rng.uniform(3.5, 5.0, n - half)]
-        angle = rng.uniform(0, 2 * np.pi, n)
-        X = np.c_[r * np.sin(angle), r * np.cos(angle)]
-        y = (np.hypot(*(X + jitter(n, 5.0)).T) < 2.5).astype(float)
-    elif name == "xor":  # class 1 where x1 and x2 have the same sign
-        X = rng.uniform(-5, 5, size=(n, 2))
-        X += np.where(X > 0, 0.3, -0.3)  # a small gap along the axes
-        shifted = X + jitter(n, 5.0)
-        y = (shifted[:, 0] * shifted[:, 1] >= 0).astype(float)
-    elif name == "gauss":  # two blobs, wider with noise
-        std = np.sqrt(0.5 + 7.0 * noise)
-        X = np.r_[rng.normal(2, std, (half, 2)), rng.normal(-2, std, (n - half, 2))]
-        y = np.r_[np.ones(half), np.zeros(n - half)]
-    elif name == "spiral":  # two interleaved arms, 1.75 turns each
-        parts = []
-        for label, (count, shift) in enumerate([(n - half, np.pi), (half, 0.0)]):
-            t = np.arange(count) / count
-            r, angle = 5 * t, 1.75 * t * 2 * np.pi + shift
-            parts.append(np.c_[r * np.sin(angle), r * np.cos(angle)] + jitter(count, 1.0))
-        X = np.r_[parts[0], parts[1]]
-        y = np.r_[np.zeros(n - half), np.ones(half)]
-    else:
-        X = rng.uniform(-6, 6, size=(n, 2))
-        shifted = X + jitter(n, 6.0)
-        if name == "plane":
-            y = np.clip((shifted[:, 0] + shifted[:, 1]) / 10, -1, 1)
-        else:  # six bumps of alternating sign; the label is the strongest bump's
-            centres = np.array([[-4, 2.5], [0, 2.5], [4, 2.5], [-4, -2.5], [0, -2.5], [4, -2.5]])
-            signs = np.array([1, -1, 1, -1, 1, -1])
-            bumps = signs * np.clip(1 - np.linalg.norm(shifted[:, None] - centres, axis=2) / 2, 0, 1)
-            y = bumps[np.arange(n), np.abs(bumps).argmax(axis=1)]
-    return X, y
 
 
 # -- input features ----------------------------------------------------------------------------------
@@ -463,7 +389,7 @@ class Playground(LivePlot):
             return W.Dropdown(options=options, value=v[key], description=label, style=style,
                               layout=W.Layout(width=width))
 
-        datasets = ["your data"] if self.user else list(DATASETS)
+        datasets = ["your data"] if self.user else list(PLAYGROUND_DATASETS)
         problems = (["classification"] if self.user and self.user.n_classes > 2
                     else ["classification", "regression"])
         c: dict[str, W.ValueWidget] = {
@@ -625,8 +551,8 @@ class Playground(LivePlot):
             native = self.user.problem
             s.n_classes = self.user.n_classes
         else:
-            coords, y = make_data(v["dataset"], 500, v["noise"] / 100, seed=self.data_seed)
-            native = DATASETS[v["dataset"]]
+            coords, y = playground_data(v["dataset"], 500, v["noise"] / 100, seed=self.data_seed)
+            native = PLAYGROUND_DATASETS[v["dataset"]]
             s.n_classes = 2
         s.problem = v["problem"]
         if s.problem == "classification" and native == "regression":
@@ -1206,56 +1132,13 @@ def playground(X: Any = None, y: Any = None, *, preset: str | None = None, epoch
     return Playground(X, y, preset=preset, epochs=epochs, seed=seed, axis_labels=axis_labels, **settings)
 
 
+#: The presets' menu, reachable from the builder: ``playground.presets``.
+playground.presets = PRESETS
+
+
 def playground_demo(preset: str | None = None, epochs: int = 0, **settings: Any) -> Playground:
     """The playground at its default setting (the circle, two hidden layers of 8), for the demo list."""
     return playground(preset=preset, epochs=epochs, **settings)
 
 
 # -- speed ------------------------------------------------------------------------------------------
-def frame_times(n_frames: int = 100, **settings: Any) -> np.ndarray:
-    """Seconds per frame (one epoch of training plus the redraw of everything), kernel side."""
-    pg = playground(**settings)
-    times = []
-    for _ in range(n_frames):
-        start = time.perf_counter()
-        pg.step()
-        times.append(time.perf_counter() - start)
-    pg.close()
-    return np.array(times)
-
-
-def epoch_speed(repeats: int = 30, seed: int = 0) -> dict[str, float]:
-    """One epoch of our network against scikit-learn's ``MLPClassifier.partial_fit``.
-
-    The same data (the circle, 250 training points), architecture (2-8-8-1,
-    tanh), batch size (10) and optimizer (plain SGD, rate 0.03).
-
-    Returns
-    -------
-    dict with ``ours_ms``, ``sklearn_ms`` (median milliseconds per epoch) and
-    ``ratio`` (scikit-learn's time over ours: above 1 means ours is faster).
-    """
-    import warnings
-
-    from sklearn.neural_network import MLPClassifier
-
-    X, y = make_data("circle", 500, 0.0, seed)
-    X, y = X[::2] / 6, y[::2]  # 250 training points, both classes
-    net = MLP([2, 8, 8, 1], activation="tanh", seed=seed)
-    optimizer = SGD(net.parameters(), lr=0.03)
-    rng = np.random.default_rng(seed)
-    clf = MLPClassifier((8, 8), activation="tanh", solver="sgd", learning_rate_init=0.03, momentum=0.0,
-                        batch_size=10, alpha=0.0, random_state=seed)
-    ours, theirs = [], []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # partial_fit's ConvergenceWarning
-        clf.partial_fit(X, y, classes=[0.0, 1.0])
-        for _ in range(repeats):
-            start = time.perf_counter()
-            train_epoch(net, X, y, optimizer, 10, rng)
-            ours.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            clf.partial_fit(X, y)
-            theirs.append(time.perf_counter() - start)
-    ours_ms, theirs_ms = 1e3 * float(np.median(ours)), 1e3 * float(np.median(theirs))
-    return {"ours_ms": ours_ms, "sklearn_ms": theirs_ms, "ratio": theirs_ms / ours_ms}
