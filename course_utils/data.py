@@ -317,3 +317,34 @@ def playground_data(name: str, n_samples: int = 500, noise: float = 0.0,
             bumps = signs * np.clip(1 - np.linalg.norm(shifted[:, None] - centres, axis=2) / 2, 0, 1)
             y = bumps[np.arange(n), np.abs(bumps).argmax(axis=1)]
     return X, y
+
+
+# -- a classifier's scores to evaluate (notebook 05) -------------------------------------------------
+#: The two measurements notebook 05's classifier sees.
+BREAST_CANCER_FEATURES = ("mean texture", "mean symmetry")
+
+
+def breast_cancer_scores(features: tuple[str, ...] = BREAST_CANCER_FEATURES, seed: int = 0
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Test labels (1 = malignant) and the predicted P(malignant) of a logistic regression.
+
+    A stratified 70/30 split of scikit-learn's breast-cancer data; the model is
+    standardisation followed by ``LogisticRegression()`` on ``features``.
+    """
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    data = load_breast_cancer()
+    names = list(data.feature_names)
+    unknown = [f for f in features if f not in names]
+    if unknown:
+        raise ValueError(f"`features` must be breast-cancer feature names, got unknown {unknown}")
+    X = data.data[:, [names.index(f) for f in features]]
+    y = 1 - data.target  # scikit-learn codes malignant as 0; here it is the positive class
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=seed,
+                                                        stratify=y)
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_train)
+    return y_test, model.predict_proba(X_test)[:, 1]

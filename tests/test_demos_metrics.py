@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from course_utils import metrics
+from course_utils.data import breast_cancer_scores
 from course_utils.demos.metrics import (
-    breast_cancer_scores,
     imbalance_demo,
     pr_curve_at_proportion,
     rates_at_proportion,

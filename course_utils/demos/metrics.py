@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import ListedColormap
 
+from ..data import breast_cancer_scores
 from ..metrics import (
     accuracy,
     average_precision,
@@ -26,37 +27,11 @@ from ..metrics import (
 from ..plotting import COLORS
 from ..widgets import LivePlot, slider
 
-__all__ = ["breast_cancer_scores", "rates_at_proportion", "pr_curve_at_proportion", "threshold_demo",
+__all__ = ["rates_at_proportion", "pr_curve_at_proportion", "threshold_demo",
            "imbalance_demo"]
 
-#: The two measurements the demo's classifier sees.
-FEATURES = ("mean texture", "mean symmetry")
 
 
-def breast_cancer_scores(features: tuple[str, ...] = FEATURES, seed: int = 0
-                         ) -> tuple[np.ndarray, np.ndarray]:
-    """Test labels (1 = malignant) and the predicted P(malignant) of a logistic regression.
-
-    A stratified 70/30 split of scikit-learn's breast-cancer data; the model is
-    standardisation followed by ``LogisticRegression()`` on ``features``.
-    """
-    from sklearn.datasets import load_breast_cancer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import train_test_split
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    data = load_breast_cancer()
-    names = list(data.feature_names)
-    unknown = [f for f in features if f not in names]
-    if unknown:
-        raise ValueError(f"`features` must be breast-cancer feature names, got unknown {unknown}")
-    X = data.data[:, [names.index(f) for f in features]]
-    y = 1 - data.target  # scikit-learn codes malignant as 0; here it is the positive class
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=seed,
-                                                        stratify=y)
-    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_train)
-    return y_test, model.predict_proba(X_test)[:, 1]
 
 
 def _fmt(value: float) -> str:
