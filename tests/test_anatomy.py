@@ -73,6 +73,18 @@ def test_at_least_one_widget_and_one_exercise_with_checker(notebook):
         assert "check_" in after.split(END, 1)[-1], f"{path.name}: exercise in code cell {i} has no checker"
 
 
+def test_a_question_before_every_live_demo(notebook):
+    """The markdown cell before each demo asks first and hides its answer in a <details> block."""
+    path, nb = notebook
+    for i, cell in enumerate(nb.cells):
+        outputs = cell.get("outputs", []) if cell.cell_type == "code" else []
+        if any(WIDGET_MIME in o.get("data", {}) for o in outputs):
+            before = nb.cells[i - 1]
+            assert before.cell_type == "markdown" and "<details>" in before.source \
+                and "</details>" in before.source and "Predict" in before.source, \
+                f"{path.name} cell {i}: the demo needs a predict-first question with a <details> answer before it"
+
+
 def test_executed_with_outputs(notebook):
     path, nb = notebook
     code = [c for c in nb.cells if c.cell_type == "code"]
