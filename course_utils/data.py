@@ -211,7 +211,6 @@ def curve_data(n: int = 32, noise: float = 0.15, seed: int = 0) -> tuple[np.ndar
     return x, np.sin(np.pi * x) + noise * rng.normal(size=n)
 
 
-
 def true_function(x: np.ndarray) -> np.ndarray:
     """The curve behind the data, :math:`f(x) = \\sin(3x)`."""
     return np.sin(3 * np.asarray(x, dtype=float))
@@ -233,7 +232,7 @@ def noisy_sine(n: int, noise: float = 0.3, seed: int = 0) -> tuple[np.ndarray, n
         raise ValueError(f"`n` must be a positive integer, got {n!r}")
     if not np.isfinite(noise) or noise < 0:
         raise ValueError(f"`noise` must be >= 0, got {noise!r}")
-    size = max(n, 100)  # the first n of 100 points (or of n, beyond)
+    size = max(n, 100)  # n <= 100: the first n of the same 100 points, so more points add points
     rng = np.random.default_rng(seed)
     x, z = rng.uniform(-1, 1, size)[:n], rng.normal(size=size)[:n]
     return x, true_function(x) + noise * z
@@ -242,11 +241,11 @@ def noisy_sine(n: int, noise: float = 0.3, seed: int = 0) -> tuple[np.ndarray, n
 # -- the playground's data sets (notebook 03), TensorFlow Playground's ---------------------------
 #: The data sets: four for classification, two for regression (labels in [-1, 1]).
 PLAYGROUND_DATASETS = {"circle": "classification", "xor": "classification", "gauss": "classification",
-            "spiral": "classification", "plane": "regression", "multi-gauss": "regression"}
+                       "spiral": "classification", "plane": "regression", "multi-gauss": "regression"}
 
 
 def playground_data(name: str, n_samples: int = 500, noise: float = 0.0,
-              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                    seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """One of TensorFlow Playground's data sets, in NumPy.
 
     Parameters

@@ -9,22 +9,16 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from test_autoencoders import (  # the shared helpers
+    _one_adam_step_lowers,
+    same_weights,
+    small_images,
+    weights,
+)
 
 from course_utils import autoencoders, gans
 
 torch.set_num_threads(1)
-
-
-def small_images(n=32, seed=0):
-    return torch.rand(n, 784, generator=torch.Generator().manual_seed(seed))
-
-
-def weights(model):
-    return [p.detach().clone() for p in model.parameters()]
-
-
-def same_weights(a, b):
-    return all(torch.equal(x, y) for x, y in zip(a, b))
 
 
 def test_gan_and_classifier_shapes():
@@ -95,18 +89,6 @@ def test_discriminator_loss_is_minus_the_lectures_value_function():
     r, f = torch.tensor([2.0, -1.0, 0.3]), torch.tensor([-3.0, 0.5])
     value = torch.log(torch.sigmoid(r)).mean() + torch.log(1 - torch.sigmoid(f)).mean()
     assert gans.discriminator_loss(r.double(), f.double()).item() == pytest.approx(-value.item(), rel=1e-6)
-
-
-def _one_adam_step_lowers(model, loss_of, lr=1e-3):
-    torch.manual_seed(0)
-    before = loss_of().item()
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    optimizer.zero_grad()
-    loss = loss_of()
-    loss.backward()
-    optimizer.step()
-    torch.manual_seed(0)
-    return before, loss_of().item()
 
 
 @pytest.mark.parametrize("form", gans.LOSS_FORMS)
