@@ -32,14 +32,15 @@ def milestones(task: str | None = None) -> list[dict]:
         ``value`` (float, in the metric's unit, as the lecture quotes it),
         ``layers`` (int, or None where the lecture gives no depth) and
         ``source`` (str). Rows whose ``system`` is ``"human"`` are human
-        levels, not models.
+        levels, not models; a ``system`` that starts with ``"runner-up"`` is
+        the second-best entry of a competition, shown beside the winner.
 
     Examples
     --------
     >>> [(r["year"], r["value"]) for r in milestones("MNIST")]
-    [(2005, 98.2), (2010, 99.5), (2012, 99.77)]
+    [(2006, 98.2), (2010, 99.5), (2012, 99.77)]
     >>> milestones("ImageNet")[1]["system"], milestones("ImageNet")[1]["layers"]
-    ('AlexNet', 7)
+    ('AlexNet', 8)
     """
     if task is not None and task not in METRICS:
         raise ValueError(f"`task` must be one of {sorted(METRICS)} or None, got {task!r}")
