@@ -6,7 +6,9 @@ The lecture's "Cross Validation" slide, from scratch:
   examples as the test set (:func:`train_test_split`, :func:`validation_plan`);
 - otherwise, break the data set into 10 parts and use each part in turn as the
   test set, training on the other 9 (:func:`k_fold_indices`,
-  :func:`stratified_k_fold_indices`, :func:`cross_validate`).
+  :func:`stratified_k_fold_indices`, :func:`cross_validate`);
+- to choose a model's size from the k fold scores, prefer the simplest model
+  within one standard error of the best (:func:`one_standard_error_rule`).
 
 The folds are the same as scikit-learn's ``KFold`` and ``StratifiedKFold`` for
 the same settings (shuffled ones included: both draw from
@@ -35,6 +37,8 @@ __all__ = [
     "cross_validate",
     "CrossValidation",
     "ValidationPlan",
+    "one_standard_error_rule",
+    "OneStandardError",
 ]
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
@@ -502,3 +506,70 @@ def cross_validate(make_model: Callable[[], Any], X: Any, y: Any, k: int = 10, *
         train_scores.append(float(score(model, X[train], y[train])))
         models.append(model)
     return CrossValidation(np.array(scores), np.array(train_scores), folds, models)
+
+
+class OneStandardError(NamedTuple):
+    """What :func:`one_standard_error_rule` chose."""
+
+    choice: int  # the row chosen: the simplest one within one standard error of the best
+    threshold: float  # the best mean error plus its standard error
+
+
+def one_standard_error_rule(fold_errors: Any) -> OneStandardError:
+    """The simplest candidate whose cross-validated error is within one standard error of the best.
+
+    Row :math:`j` of ``fold_errors`` holds candidate :math:`j`'s test errors on
+    the :math:`k` folds. Its CV estimate is their mean :math:`\\bar e_j`; the
+    standard error of that mean comes from the spread of the folds,
+
+    .. math::
+
+        \\mathrm{SE}_j = \\frac{s_j}{\\sqrt{k}}, \\qquad
+        s_j^2 = \\frac{1}{k-1}\\sum_{i=1}^{k} \\big(e_{ji} - \\bar e_j\\big)^2 .
+
+    With :math:`b` the candidate of lowest mean error, the rule picks the first
+    (simplest) :math:`j` with :math:`\\bar e_j \\le \\bar e_b + \\mathrm{SE}_b`
+    (Hastie, Tibshirani and Friedman, *The Elements of Statistical Learning*,
+    2nd ed., section 7.10): a difference smaller than one standard error is
+    within the noise of the estimate, so it does not pay for a larger model.
+
+    Parameters
+    ----------
+    fold_errors : array-like of shape (n_candidates, k)
+        Errors (lower is better), one row per candidate ordered from the
+        simplest to the most complex (e.g. polynomial degrees 0, 1, 2, ...),
+        one column per fold; ``k >= 2``. Negate scores where higher is better.
+
+    Returns
+    -------
+    OneStandardError
+        ``choice``, the index of the chosen row, and ``threshold``,
+        :math:`\\bar e_b + \\mathrm{SE}_b`.
+
+    See Also
+    --------
+    cross_validate : the fold scores of one candidate (its ``scores``).
+
+    Examples
+    --------
+    >>> fold_errors = [[0.50, 0.70], [0.30, 0.50], [0.28, 0.48], [0.40, 0.60]]
+    >>> one_standard_error_rule(fold_errors)
+    OneStandardError(choice=1, threshold=0.48)
+
+    Row 2 has the lowest mean error (0.38), but row 1 (0.40) is within one
+    standard error (0.1) of it, and simpler.
+    """
+    if fold_errors is None or isinstance(fold_errors, (str, bytes)):
+        raise TypeError(f"`fold_errors` must be an array of shape (n_candidates, k), got {fold_errors!r}")
+    errors = np.asarray(fold_errors, dtype=float)
+    if errors.ndim != 2 or errors.shape[0] < 1 or errors.shape[1] < 2:
+        raise ValueError(f"`fold_errors` needs to be of shape (n_candidates, k) with k >= 2 folds, "
+                         f"got {errors.shape}")
+    if not np.all(np.isfinite(errors)):
+        raise ValueError("`fold_errors` must hold finite numbers (a fold's error is NaN or infinite)")
+    means = errors.mean(axis=1)
+    best = int(np.argmin(means))
+    standard_error = errors[best].std(ddof=1) / math.sqrt(errors.shape[1])
+    threshold = float(means[best] + standard_error)
+    choice = int(np.flatnonzero(means <= threshold)[0])
+    return OneStandardError(choice, threshold)

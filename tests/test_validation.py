@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy.stats import sem
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.metrics import make_scorer, mean_squared_error
 from sklearn.model_selection import (
@@ -184,6 +186,43 @@ def test_cross_validate_with_given_folds_and_train_scores():
     assert result.folds is not folds and len(result.folds) == 3
     assert np.all(result.train_scores < 1e-10)  # 20 points, 30 coefficients: zero training error
     assert np.all(result.scores > 0.01)
+
+
+# -- the one-standard-error rule ---------------------------------------------------------------
+@settings(max_examples=100, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 12), st.integers(2, 10)),
+              elements=st.floats(0, 10, allow_nan=False, width=32)))
+def test_one_standard_error_rule_picks_the_simplest_row_within_one_se(fold_errors):
+    """scipy.stats.sem gives the standard error; the choice is the first row under the threshold."""
+    means = fold_errors.mean(axis=1)
+    best = int(np.argmin(means))
+    threshold = means[best] + sem(fold_errors[best])  # sem: ddof=1, divided by sqrt(k)
+    choice, got_threshold = V.one_standard_error_rule(fold_errors)
+    assert got_threshold == pytest.approx(threshold, rel=1e-12, abs=1e-12)
+    assert choice <= best and means[choice] <= got_threshold
+    assert np.all(means[:choice] > got_threshold)
+
+
+def test_one_standard_error_rule_on_the_notebooks_polynomials():
+    """On 40 noisy points the lowest CV error may sit at a higher degree than the rule's choice."""
+    x, y = noisy_sine(40, 0.3, seed=100)
+    folds = V.k_fold_indices(40, 10, shuffle=True, seed=0)
+    fold_errors = np.array([V.cross_validate(lambda d=d: PolynomialRegression(d), x, y, folds=folds,
+                                             scoring=model_mse).scores for d in range(11)])
+    choice, threshold = V.one_standard_error_rule(fold_errors)
+    assert int(np.argmin(fold_errors.mean(axis=1))) == 5 and choice == 3
+    assert isinstance(choice, int) and isinstance(threshold, float)
+
+
+def test_one_standard_error_rule_bad_inputs():
+    with pytest.raises(TypeError, match="`fold_errors` must be an array"):
+        V.one_standard_error_rule(None)
+    with pytest.raises(ValueError, match=r"with k >= 2 folds, got \(3,\)"):
+        V.one_standard_error_rule([0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match=r"got \(2, 1\)"):
+        V.one_standard_error_rule([[0.1], [0.2]])
+    with pytest.raises(ValueError, match="finite"):
+        V.one_standard_error_rule([[0.1, np.nan], [0.2, 0.3]])
 
 
 # -- bad settings raise clear errors ------------------------------------------------------------
