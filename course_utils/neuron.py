@@ -126,3 +126,65 @@ def gradient_descent(x: np.ndarray, y: np.ndarray, w0: float = 0.0, b0: float = 
         bs.append(b)
         losses.append(loss)
     return DescentHistory(np.array(ws), np.array(bs), np.array(losses), diverged_at)
+
+
+def minibatch_sgd(x: np.ndarray, y: np.ndarray, batch_size: int, epochs: int, lr: float = 0.002,
+                  w0: float = 0.0, b0: float = 0.0, seed: int = 0) -> DescentHistory:
+    """Mini-batch stochastic gradient descent on the MSE of a single linear neuron.
+
+    An **epoch** is one pass over the training set: the samples are shuffled
+    (a new order each epoch, from ``numpy.random.default_rng(seed)``) and cut
+    into :math:`\\lceil n / B \\rceil` batches of ``batch_size`` :math:`B`, the
+    last one smaller when :math:`B` does not divide :math:`n`. Each batch makes
+    one step with the mean gradients over its own samples.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n_samples,)
+        Inputs and labels.
+    batch_size : int
+        Samples per step (>= 1); ``batch_size >= n_samples`` is full-batch descent.
+    epochs : int
+        Passes over the data (>= 0).
+    lr, w0, b0 : float
+        Learning rate and initial value, as in :func:`gradient_descent`.
+    seed : int
+        Seeds the shuffling.
+
+    Returns
+    -------
+    DescentHistory
+        One entry per step, the start included; ``loss`` is the MSE over all
+        samples. Stops early, with ``diverged_at`` set, like :func:`gradient_descent`.
+
+    Examples
+    --------
+    >>> x, y = np.array([0.0, 8, 15, 22]), np.array([32.0, 46.4, 59, 71.6])
+    >>> run = minibatch_sgd(x, y, batch_size=3, epochs=100, lr=0.002)
+    >>> len(run.w) - 1  # 2 steps per epoch: a batch of 3, then a batch of 1
+    200
+    """
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    same_shape(x, y, "x", "y")
+    positive(batch_size, "batch_size", integer=True)
+    positive(epochs, "epochs", integer=True, allow_zero=True)
+    positive(lr, "lr")
+    for value, name in ((w0, "w0"), (b0, "b0")):
+        as_float_array(value, name, ndim=0)
+    order_rng = np.random.default_rng(seed)
+    w, b = float(w0), float(b0)
+    ws, bs, losses = [w], [b], [float(np.mean((w * x + b - y) ** 2))]
+    for _ in range(epochs):
+        order = order_rng.permutation(len(x))
+        for start in range(0, len(x), batch_size):
+            batch = order[start:start + batch_size]
+            grad_w, grad_b = mse_gradients(x[batch], y[batch], w, b)
+            w, b = w - lr * grad_w, b - lr * grad_b
+            loss = float(np.mean((w * x + b - y) ** 2))
+            if not np.isfinite(loss) or loss > DIVERGED_LOSS:
+                return DescentHistory(np.array(ws), np.array(bs), np.array(losses), len(ws))
+            ws.append(w)
+            bs.append(b)
+            losses.append(loss)
+    return DescentHistory(np.array(ws), np.array(bs), np.array(losses), None)

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from course_utils.data import celsius_table
-from course_utils.neuron import gradient_descent, mse, mse_gradients, pre_activation
+from course_utils.neuron import gradient_descent, minibatch_sgd, mse, mse_gradients, pre_activation
 
 finite = st.floats(-100, 100, allow_nan=False)
 
@@ -68,3 +68,51 @@ def test_bad_inputs_name_the_argument():
         gradient_descent(x, y, w0=np.nan)
     with pytest.raises(ValueError, match="same shape"):
         mse([1.0, 2.0], [1.0])
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 4, 10])
+def test_minibatch_sgd_equals_torch_sgd_on_the_same_batches(batch_size):
+    """Every step equals torch.optim.SGD fed the same shuffled batches (float64), ceil(n/B) steps an epoch."""
+    x, y = celsius_table()
+    run = minibatch_sgd(x, y, batch_size, epochs=30, lr=0.002, w0=0.5, b0=-3.0, seed=7)
+    assert len(run.w) - 1 == 30 * -(-len(x) // batch_size) and not run.diverged
+    model = torch.nn.Linear(1, 1, dtype=torch.float64)
+    with torch.no_grad():
+        model.weight.fill_(0.5)
+        model.bias.fill_(-3.0)
+    opt = torch.optim.SGD(model.parameters(), lr=0.002)
+    xt, yt = torch.from_numpy(x)[:, None], torch.from_numpy(y)[:, None]
+    order_rng, step = np.random.default_rng(7), 0
+    for _ in range(30):
+        order = order_rng.permutation(len(x))
+        for start in range(0, len(x), batch_size):
+            batch = torch.from_numpy(order[start:start + batch_size])
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(model(xt[batch]), yt[batch]).backward()
+            opt.step()
+            step += 1
+            assert run.w[step] == pytest.approx(model.weight.item(), rel=1e-9)
+            assert run.b[step] == pytest.approx(model.bias.item(), rel=1e-9)
+
+
+def test_minibatch_sgd_full_batch_is_gradient_descent_and_reports_divergence():
+    x, y = celsius_table()
+    full = minibatch_sgd(x, y, batch_size=4, epochs=200, lr=0.005)
+    plain = gradient_descent(x, y, lr=0.005, steps=200)
+    np.testing.assert_allclose(full.w, plain.w, rtol=1e-12)
+    np.testing.assert_allclose(full.b, plain.b, rtol=1e-12)
+    assert len(minibatch_sgd(x, y, batch_size=1, epochs=0).w) == 1
+    bad = minibatch_sgd(x, y, batch_size=1, epochs=100, lr=0.01)
+    assert bad.diverged and len(bad.loss) == bad.diverged_at and np.all(np.isfinite(bad.loss))
+
+
+def test_minibatch_sgd_bad_inputs_name_the_argument():
+    x, y = celsius_table()
+    with pytest.raises(ValueError, match="`batch_size`"):
+        minibatch_sgd(x, y, batch_size=0, epochs=1)
+    with pytest.raises(TypeError, match="`batch_size`"):
+        minibatch_sgd(x, y, batch_size=2.0, epochs=1)
+    with pytest.raises(TypeError, match="`epochs`"):
+        minibatch_sgd(x, y, batch_size=2, epochs=1.5)
+    with pytest.raises(ValueError, match="same shape"):
+        minibatch_sgd(x, y[:3], batch_size=2, epochs=1)
