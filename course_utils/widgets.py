@@ -96,8 +96,14 @@ class LivePlot:
     ----------
     fig, artists, controls, image, status
         The pieces, reachable so a test can drive the demo without a browser.
+    widget : ipywidgets.Box
+        What the notebook shows, built by :meth:`arrange`.
     frames : int
         How many times the figure has been redrawn.
+    changed : set of str
+        The names of the controls that moved before the current (or last)
+        frame; every control's at the first frame. ``update`` may use it to
+        redo only what depends on them.
 
     Examples
     --------
@@ -112,8 +118,8 @@ class LivePlot:
     ...     return f"w = {w:.1f}"
     >>> demo = LivePlot(draw, update, {"w": W.FloatSlider(value=1.0, min=0, max=3)})
     >>> demo.set(w=2.0)
-    >>> demo.frames, demo.status.value
-    (2, 'w = 2.0')
+    >>> demo.frames, demo.status.value, demo.changed
+    (2, 'w = 2.0', {'w'})
     """
 
     def __init__(
@@ -153,21 +159,33 @@ class LivePlot:
 
         self.image = W.Image(format="png", layout=W.Layout(width=f"{figsize[0] * 100:.0f}px"))
         self.status = W.HTML(layout=W.Layout(min_height="1.6em"))
-        heading = [W.HTML(f"<b>{html.escape(title)}</b>")] if title else []
-        if figsize[0] <= 6.5:  # controls beside a small figure, above a wide one
-            panel = W.VBox(heading + list(self.controls.values()),
-                           layout=W.Layout(min_width="300px", max_width="360px"))
-            self.widget = W.HBox([panel, W.VBox([self.image, self.status])])
-        else:
-            for control in self.controls.values():
-                control.layout.width = "340px"
-            panel = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
-            self.widget = W.VBox(heading + [panel, self.image, self.status])
+        self.widget = self.arrange()
         self.widget.add_class(CSS_CLASS)
 
+        self._names = {id(control): name for name, control in self.controls.items()}
+        self._moved = set(self.controls)  # the first frame: everything is new
+        self.changed: set[str] = set()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh(full=True)
+
+    def arrange(self) -> W.Box:
+        """Put the controls, the image and the status into one box: the demo's widget.
+
+        Called once by ``__init__``, after ``controls``, ``image`` and ``status``
+        exist and before the first frame. This one puts the controls beside a
+        small figure and above a wide one; a demo with a layout of its own
+        overrides it.
+        """
+        heading = [W.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
+        if self.figsize[0] <= 6.5:
+            panel = W.VBox(heading + list(self.controls.values()),
+                           layout=W.Layout(min_width="300px", max_width="360px"))
+            return W.HBox([panel, W.VBox([self.image, self.status])])
+        for control in self.controls.values():
+            control.layout.width = "340px"
+        panel = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
+        return W.VBox(heading + [panel, self.image, self.status])
 
     # -- drawing ---------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -185,7 +203,12 @@ class LivePlot:
         return [(*ax.get_xlim(), *ax.get_ylim()) for ax in self.fig.axes]
 
     def refresh(self, full: bool = False) -> None:
-        """Run ``update`` with the current values and redraw the image."""
+        """Run ``update`` with the current values and redraw the image.
+
+        During ``update``, :attr:`changed` names the controls moved since the
+        last frame.
+        """
+        self.changed, self._moved = self._moved, set()
         try:
             status = self.update_fn(self.artists, **self.values())
         except Exception as exc:  # shown to the student, and kept for tests
@@ -230,12 +253,16 @@ class LivePlot:
                 control = self.controls[name]
                 control.unobserve(self._on_change, names="value")
                 try:
+                    before = control.value
                     control.value = value
+                    if control.value != before:
+                        self._moved.add(name)
                 finally:
                     control.observe(self._on_change, names="value")
         self.refresh()
 
-    def _on_change(self, _change: dict) -> None:
+    def _on_change(self, change: dict) -> None:
+        self._moved.add(self._names[id(change["owner"])])
         self.refresh()
 
     # -- display ---------------------------------------------------------------

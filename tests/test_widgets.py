@@ -103,3 +103,24 @@ def test_bad_arguments():
 def test_wide_figure_puts_controls_on_top():
     demo = LivePlot(draw, update, {"w": slider(1.0, -2, 2, 0.1, "w")}, figsize=(9, 3))
     assert isinstance(demo.widget, W.VBox)
+
+
+def test_changed_names_the_controls_that_moved():
+    demo = make()
+    assert demo.changed == {"w", "zoom"}  # the first frame: every control is new
+    seen = []
+    demo.update_fn = lambda artists, **values: seen.append(set(demo.changed))  # what update sees
+    demo.controls["zoom"].value = 2.0  # as the browser does
+    demo.set(w=0.5, zoom=2.0)  # zoom does not move
+    demo.refresh()  # nothing moved
+    assert seen == [{"zoom"}, {"w"}, set()]
+
+
+def test_arrange_is_the_layout_hook():
+    class Bare(LivePlot):
+        def arrange(self):
+            return W.VBox([self.image, *self.controls.values(), self.status])
+
+    demo = Bare(draw, update, {"w": slider(1.0, -2, 2, 0.1, "w")}, figsize=(9, 3))
+    assert demo.widget.children[0] is demo.image and demo.controls["w"].layout.width == "100%"
+    assert CSS_CLASS in demo.widget._dom_classes and demo.frames == 1
