@@ -43,7 +43,7 @@ def test_the_rule_on_a_small_notebook(tmp_path):
     title_words = (1 + WORDS_PER_MINUTE) / WORDS_PER_MINUTE
     core = title_words + 2 * MINUTES_PER_CODE_CELL + 6 / WORDS_PER_MINUTE  # "2 · Back on the path", "Summary"
     assert time.core == pytest.approx(core)
-    optional = (4 + WORDS_PER_MINUTE) / WORDS_PER_MINUTE + 2 * MINUTES_PER_CODE_CELL + MINUTES_PER_DEMO \
+    optional = (3 + WORDS_PER_MINUTE) / WORDS_PER_MINUTE + 2 * MINUTES_PER_CODE_CELL + MINUTES_PER_DEMO \
         + 2 / WORDS_PER_MINUTE + 4 / WORDS_PER_MINUTE
     assert time.total == pytest.approx(core + optional)
     assert (time.core_cells, time.cells) == (5, 10)
