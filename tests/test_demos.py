@@ -13,7 +13,7 @@ def test_demos_are_found():
     assert {"single_neuron.line_fit_demo", "single_neuron.descent_demo"} <= set(DEMOS)
 
 
-# The playground has its own, longer sweep in test_playground.py.
+# The playground has its own sweep in test_playground.py (and its session in test_playground_session.py).
 @pytest.mark.parametrize("name", sorted(set(DEMOS) - {"playground.playground_demo"}))
 def test_every_control_at_its_extremes(name):
     demo = DEMOS[name]()
@@ -48,8 +48,8 @@ def test_the_seed_of_setup_reaches_the_demos():
 
     seed_everything(5)
     try:
-        chosen = playground().state.coords
-        assert np.array_equal(chosen, playground(seed=5).state.coords)
-        assert not np.array_equal(chosen, playground(seed=0).state.coords)
+        chosen = playground().session.coords
+        assert np.array_equal(chosen, playground(seed=5).session.coords)
+        assert not np.array_equal(chosen, playground(seed=0).session.coords)
     finally:
         seed_everything(0)

@@ -69,7 +69,7 @@ def sliders_in_order(widget):
 
 def test_default_and_layout(pg):
     assert repr(pg) == "Playground(data='circle', hidden=[8, 8], epoch=0)"
-    assert pg.state.net.layer_sizes == [2, 8, 8, 1] and len(pg.state.coords) == 500
+    assert pg.session.net.layer_sizes == [2, 8, 8, 1] and len(pg.session.coords) == 500
     assert "course-liveplot" in pg.widget._dom_classes
     assert pg.image.value and pg.image.format == "jpeg"
     bundle = pg._repr_mimebundle_()
@@ -79,7 +79,7 @@ def test_default_and_layout(pg):
     assert first is pg.controls["ratio"]  # the browser test moves it: the picture must change
     before = pg.image.value
     pg.set(ratio=60)
-    assert pg.image.value != before and pg.state.train.sum() == 300
+    assert pg.image.value != before and pg.session.train.sum() == 300
     pg.set(ratio=50)
 
 
@@ -102,20 +102,20 @@ def test_every_control_at_its_extremes_gives_a_picture(pg):
                     or "no input feature" in pg.status.value), (name, value, pg.status.value)
         pg.set(**{name: start})
     pg.set(preset="")
-    epoch = pg.state.epoch
+    epoch = pg.session.epoch
     pg.step()
-    assert pg.state.epoch == epoch + 1 and pg.status.value.startswith(f"epoch {pg.state.epoch:,} · training loss ")
+    assert pg.session.epoch == epoch + 1 and pg.status.value.startswith(f"epoch {pg.session.epoch:,} · training loss ")
 
 
 def test_six_layers_of_eight_and_none(pg):
     pg.set(layers=MAX_LAYERS)
     pg.set(**{f"n{k}": 8 for k in range(1, MAX_LAYERS + 1)})
     pg.step()
-    assert pg.state.net.layer_sizes == [2, 8, 8, 8, 8, 8, 8, 1]
+    assert pg.session.net.layer_sizes == [2, 8, 8, 8, 8, 8, 8, 1]
     assert sum(image.get_visible() for layer in pg.artists["neurons"] for image in layer) == 48
     pg.set(layers=0)
     pg.step()
-    assert pg.state.net.layer_sizes == [2, 1] and pg.state.epoch == 1
+    assert pg.session.net.layer_sizes == [2, 1] and pg.session.epoch == 1
     assert not any(image.get_visible() for layer in pg.artists["neurons"] for image in layer)
     pg.set(layers=2)
 
@@ -123,46 +123,46 @@ def test_six_layers_of_eight_and_none(pg):
 def test_no_feature_says_so():
     demo = playground(**{key: False for key in FEATURES})
     demo.step()
-    assert "no input feature" in demo.status.value and demo.state.epoch == 0
+    assert "no input feature" in demo.status.value and demo.session.epoch == 0
 
 
 def test_play_ticks_train_a_chunk():
     demo = playground(speed=3)
     demo.set(play=1)
-    assert demo.state.epoch == 3
+    assert demo.session.epoch == 3
     demo.set(play=2)
-    assert demo.state.epoch == 6 and len(demo.state.train_loss) == 7
+    assert demo.session.epoch == 6 and len(demo.session.train_loss) == 7
     demo.set(play=0)  # the Play widget's stop button
-    assert demo.state.epoch == 6
+    assert demo.session.epoch == 6
 
 
 def test_play_ticks_that_queued_up_are_skipped():
     demo = playground()
     demo.play.value = 1  # as the browser does: through the observer
-    assert demo.state.epoch == 1
+    assert demo.session.epoch == 1
     demo.play.value = 2  # arrives right after the last frame: it waited in the queue
-    assert demo.state.epoch == 1
+    assert demo.session.epoch == 1
     demo._frame_end -= 1.0
     demo.play.value = 3
-    assert demo.state.epoch == 2
+    assert demo.session.epoch == 2
 
 
 def test_buttons_step_reset_regenerate():
     demo = playground()
-    weights = demo.state.net.weights[0].copy()
+    weights = demo.session.net.weights[0].copy()
     demo.step_button.click()
-    assert demo.state.epoch == 1
+    assert demo.session.epoch == 1
     demo.reset_button.click()
-    assert demo.state.epoch == 0 and not np.array_equal(weights, demo.state.net.weights[0])
-    coords = demo.state.coords.copy()
+    assert demo.session.epoch == 0 and not np.array_equal(weights, demo.session.net.weights[0])
+    coords = demo.session.coords.copy()
     demo.regenerate_button.click()
-    assert not np.array_equal(coords, demo.state.coords)
+    assert not np.array_equal(coords, demo.session.coords)
 
 
 def test_training_learns_the_circle():
     demo = playground(epochs=150)
-    assert demo.state.train_loss[-1] < 0.1 < demo.state.train_loss[0]
-    assert demo._accuracy()[0] > 0.95
+    assert demo.session.train_loss[-1] < 0.1 < demo.session.train_loss[0]
+    assert demo.session.accuracy() > 0.95
     assert "test accuracy" in demo.status.value
 
 
@@ -177,7 +177,7 @@ def test_presets(key, menu):
     demo = menu
     demo.controls["preset"].value = key  # as a student would choose it
     demo.train(20)
-    assert demo.state.diverged_at or (demo.state.epoch >= 20 and np.isfinite(demo.state.train_loss[-1]))
+    assert demo.session.diverged_at or (demo.session.epoch >= 20 and np.isfinite(demo.session.train_loss[-1]))
     assert PRESETS[key].comment[:20] in demo.comment.value.replace("&#x27;", "'")
     for name, value in PRESETS[key].values.items():
         assert demo.controls[name].value == value
@@ -186,21 +186,21 @@ def test_presets(key, menu):
 def test_switching_presets_from_the_menu():
     demo = playground()
     demo.apply_preset("xor_hidden")
-    assert demo.state.net.layer_sizes == [2, 4, 1] and demo.controls["dataset"].value == "xor"
+    assert demo.session.net.layer_sizes == [2, 4, 1] and demo.controls["dataset"].value == "xor"
     demo.apply_preset("circle_squares")
-    assert demo.state.features == ["x1_sq", "x2_sq"] and demo.state.net.layer_sizes == [2, 1]
+    assert demo.session.features == ["x1_sq", "x2_sq"] and demo.session.net.layer_sizes == [2, 1]
 
 
 def test_a_rate_too_high_diverges_and_stops():
     demo = playground(preset="rate_too_high", epochs=30)
-    at = demo.state.diverged_at
-    assert at is not None and demo.state.epoch == at
+    at = demo.session.diverged_at
+    assert at is not None and demo.session.epoch == at
     assert "diverged" in demo.status.value and demo.artists["diverged"].get_visible()
     demo.step()
-    assert demo.state.epoch == at  # no more training
+    assert demo.session.epoch == at  # no more training
     demo.set(lr=0.1)  # a new rate starts again
     demo.train(20)
-    assert demo.state.diverged_at is None and demo.state.train_loss[-1] < 0.01
+    assert demo.session.diverged_at is None and demo.session.train_loss[-1] < 0.01
 
 
 def test_every_learning_rate_and_optimizer():
@@ -210,15 +210,15 @@ def test_every_learning_rate_and_optimizer():
             demo.set(optimizer=optimizer, lr=lr)
             demo.reset()
             demo.train(5)
-            assert demo.state.diverged_at or (demo.state.epoch == 5 and np.isfinite(demo.state.train_loss[-1]))
+            assert demo.session.diverged_at or (demo.session.epoch == 5 and np.isfinite(demo.session.train_loss[-1]))
 
 
 def test_the_activation_menu_sets_every_layer(pg):
     pg.set(activation="relu")
     assert all(pg.controls[f"g{k}"].value == "relu" for k in range(1, 7))
-    assert pg.state.net.activations == ["relu", "relu"]
+    assert pg.session.net.activations == ["relu", "relu"]
     pg.set(g2="sigmoid")
-    assert pg.state.net.activations == ["relu", "sigmoid"]
+    assert pg.session.net.activations == ["relu", "sigmoid"]
     pg.set(activation="tanh")
 
 
@@ -229,10 +229,10 @@ def test_regularisation_and_losses():
         demo.set(regularization=regularization, reg_rate=0.1)
         demo.reset()
         demo.train(30)
-        norms.append(sum(np.abs(W).sum() for W in demo.state.net.weights))
+        norms.append(sum(np.abs(W).sum() for W in demo.session.net.weights))
     assert norms[1] < norms[0] and norms[2] < norms[0]
     demo.set(loss="squared")
-    assert demo.state.net.loss == "squared"
+    assert demo.session.net.loss == "squared"
 
 
 def test_show_test_data_and_discretise(pg):
@@ -251,10 +251,10 @@ def test_regression_and_classification_on_every_data_set():
     for dataset in PLAYGROUND_DATASETS:
         for problem in ("classification", "regression"):
             demo.set(dataset=dataset, problem=problem)
-            epoch = demo.state.epoch
+            epoch = demo.session.epoch
             demo.train(3)
-            assert demo.state.epoch == epoch + 3 and np.isfinite(demo.state.train_loss[-1])
-            kind = demo.state.net.output
+            assert demo.session.epoch == epoch + 3 and np.isfinite(demo.session.train_loss[-1])
+            kind = demo.session.net.output
             assert kind == ("sigmoid" if problem == "classification" else "identity")
             assert ("R²" in demo.artists["conf_title"].get_text()) == (problem == "regression")
 
@@ -267,26 +267,26 @@ def test_your_own_data_with_named_classes():
     demo = playground(X, y, optimizer="Adam", lr=0.03, epochs=60, axis_labels=("length (cm)", "width (cm)"))
     assert demo.artists["out_ax"].get_xlabel() == "length (cm)"
     assert repr(demo).startswith("Playground(data='your data'")
-    assert demo.state.net.output == "softmax" and demo.state.net.layer_sizes[-1] == 3
-    assert demo._accuracy()[0] > 0.9 and demo._accuracy()[1].shape == (3, 3)
+    assert demo.session.net.output == "softmax" and demo.session.net.layer_sizes[-1] == 3
+    assert demo.session.accuracy() > 0.9 and demo.session.confusion().shape == (3, 3)
     assert demo.controls["problem"].disabled and demo.controls["dataset"].disabled
     lo, hi = demo.artists["out_ax"].get_xlim()
     assert lo < X[:, 0].min() and hi > X[:, 0].max()
     demo.apply_preset("spiral_depth")  # presets keep your data
-    assert demo.controls["dataset"].value == "your data" and demo.state.net.layer_sizes[-1] == 3
+    assert demo.controls["dataset"].value == "your data" and demo.session.net.layer_sizes[-1] == 3
 
 
 def test_your_own_regression_and_binary_data():
     rng = np.random.default_rng(1)
     X = rng.uniform(-1, 1, (100, 2))
     demo = playground(X, 3 * X[:, 0] - X[:, 1] + 10, epochs=30, lr=0.01)
-    assert demo.state.problem == "regression" and demo.state.net.output == "identity"
-    assert np.isfinite(demo.state.train_loss[-1])
-    assert playground(X, X[:, 0], preset="overfitting").state.problem == "regression"  # data stay
+    assert demo.session.problem == "regression" and demo.session.net.output == "identity"
+    assert np.isfinite(demo.session.train_loss[-1])
+    assert playground(X, X[:, 0], preset="overfitting").session.problem == "regression"  # data stay
     binary = playground(X, (X[:, 0] > 0).astype(int), epochs=30)
-    assert binary.state.net.output == "sigmoid"
+    assert binary.session.net.output == "sigmoid"
     binary.set(problem="regression")
-    assert binary.state.net.output == "identity"
+    assert binary.session.net.output == "identity"
 
 
 @pytest.mark.parametrize(("X", "y", "match"), [
