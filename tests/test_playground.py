@@ -248,6 +248,8 @@ def test_the_activation_menu_sets_every_layer(pg):
     pg.set(g2="sigmoid")
     assert pg.session.net.activations == ["relu", "sigmoid"]
     pg.set(activation="tanh")
+    built = playground(activation="relu")  # from code, as from the menu
+    assert built.session.net.activations == ["relu", "relu"] and built.controls["g6"].value == "relu"
 
 
 def test_show_test_data_and_discretise(pg):

@@ -153,6 +153,17 @@ def test_regression_and_classification_on_every_data_set(dataset):
             assert set(np.unique(session.y)) == {0.0, 1.0} and 0 <= session.accuracy() <= 1
 
 
+def test_activation_sets_every_layer_unless_one_is_given():
+    session = PlaygroundSession(layers=3, activation="relu", g3="sigmoid")
+    assert session.net.activations == ["relu", "relu", "sigmoid"]
+    session.set(activation="tanh")
+    assert session.net.activations == ["tanh", "tanh", "tanh"]
+    session.set(g2="identity")
+    assert session.net.activations == ["tanh", "identity", "tanh"]
+    session.set(activation="tanh", g1="relu")  # the menu unchanged: only layer 1
+    assert session.net.activations == ["relu", "identity", "tanh"]
+
+
 def test_regularisation_shrinks_the_weights_and_the_loss_can_be_squared():
     session = PlaygroundSession(dataset="xor")
     norms = []

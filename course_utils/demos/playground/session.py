@@ -37,6 +37,7 @@ from .settings import (
     SESSION_KEYS,
     check_setting,
     starting_values,
+    with_activation,
 )
 
 __all__ = ["PlaygroundSession", "UserData", "DIVERGED_FACTOR"]
@@ -137,7 +138,8 @@ class PlaygroundSession:
         on), ``noise`` (%), ``batch_size``, the features ``x1``, ``x2``,
         ``x1_sq``, ``x2_sq``, ``x1_x2``, ``sin_x1``, ``sin_x2`` (True/False),
         ``layers`` (hidden layers, 0 to 6), ``n1`` ... ``n6`` (their neurons),
-        ``g1`` ... ``g6`` (their activations), ``activation``, ``problem``,
+        ``g1`` ... ``g6`` (their activations), ``activation`` (every layer's,
+        unless ``g1`` ... are given), ``problem``,
         ``loss``, ``optimizer``, ``lr``, ``regularization`` ("none", "L1",
         "L2") and ``reg_rate``. The defaults are the playground's: the circle,
         x₁ and x₂, two tanh layers of 8, SGD at 0.03.
@@ -209,10 +211,13 @@ class PlaygroundSession:
         architecture, feature or loss means a new network (epoch 0, the same
         seed); a new optimizer or rate keeps the weights, unless training had
         diverged. The batch size and the regularisation apply from the next epoch.
+        ``activation`` sets every layer's activation, unless ``g1`` ... ``g6`` are given.
         """
         unknown = set(changes) - SESSION_KEYS
         if unknown:
             raise TypeError(f"unknown session setting(s) {sorted(unknown)}; known: {sorted(SESSION_KEYS)}")
+        if changes.get("activation", self.settings["activation"]) != self.settings["activation"]:
+            changes = with_activation(changes)
         for key, value in changes.items():
             self._check(key, value)
         changed = {key for key, value in changes.items() if self.settings[key] != value}

@@ -165,6 +165,16 @@ def preset_values(key: str, user: Any = None) -> dict[str, Any]:
     return values
 
 
+def with_activation(values: dict[str, Any]) -> dict[str, Any]:
+    """``values``, where an ``activation`` also sets every layer's (``g1`` ... ``g6``) not given.
+
+    The activation menu sets all layers; a layer's own menu then changes one.
+    """
+    if "activation" not in values:
+        return values
+    return {**{key: values["activation"] for key in ACTIVATION_KEYS}, **values}
+
+
 def starting_values(values: dict[str, Any], preset: str | None = None, user: Any = None) -> dict[str, Any]:
     """Every setting at the start: the defaults, then your data's, the preset's, then ``values``."""
     unknown = set(values) - set(DEFAULTS)
@@ -175,7 +185,7 @@ def starting_values(values: dict[str, Any], preset: str | None = None, user: Any
         start.update(dataset="your data", problem=user.problem, noise=0)
     if preset:
         start.update(preset_values(preset, user), preset=preset)
-    start.update(values)
+    start.update(with_activation(values))
     return start
 
 
