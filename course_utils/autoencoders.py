@@ -417,9 +417,15 @@ def train_classifier(model: DigitClassifier, images, labels, *, epochs: int = 5,
 
 # -- saving and loading --------------------------------------------------------------------------
 def _models() -> dict[str, type]:
-    from .gans import Discriminator, Generator  # the GANs' networks are saved the same way
+    from .gans import (  # the GANs' networks are saved the same way
+        Discriminator,
+        Generator,
+        PixelDiscriminator,
+        PixelGenerator,
+    )
 
-    return {cls.__name__: cls for cls in (Autoencoder, VAE, DigitClassifier, Generator, Discriminator)}
+    return {cls.__name__: cls for cls in (Autoencoder, VAE, DigitClassifier, Generator, Discriminator,
+                                          PixelGenerator, PixelDiscriminator)}
 
 
 def save_model(model: nn.Module, path: str | Path) -> Path:

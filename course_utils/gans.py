@@ -3,6 +3,9 @@
 * :class:`GAN`: a generator G that learns to sample from the data distribution,
   trained against a discriminator D (the lecture's ``min_G max_D V(D, G)``),
   with the three generator losses of :data:`LOSS_FORMS`;
+* :class:`PixelGenerator` and :class:`PixelDiscriminator`: a plain MLP GAN of
+  MNIST digits in pixel space, and :func:`pixel_generator`, the one trained by
+  ``scripts/train_pixel_gan.py`` and shipped in ``data/``;
 * :func:`toy_data` and :func:`modes_covered`: 2-D distributions with modes, and
   a count of the modes a generator reaches (mode collapse, measured);
 * :class:`TinyDiffusion`: a 2-D denoising diffusion model, for comparison.
@@ -14,7 +17,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -24,6 +29,8 @@ from .autoencoders import DTYPE, _check_batch, _mlp, _seeded, _sizes
 
 __all__ = [
     "LOSS_FORMS", "discriminator_loss", "generator_loss", "Generator", "Discriminator", "GAN", "train_gan",
+    "PixelGenerator", "PixelDiscriminator", "pixel_generator",
+    "discriminator_step", "generator_step", "gan_step",
     "DISTRIBUTIONS", "toy_data", "mode_centers", "mode_std", "modes_covered",
     "TinyDiffusion",
 ]
@@ -82,6 +89,86 @@ def generator_loss(fake_scores: torch.Tensor, form: str = "non-saturating") -> t
     if form == "least-squares":
         return 0.5 * ((fake_scores - 1) ** 2).mean()
     return F.softplus(-fake_scores).mean()
+
+
+def discriminator_step(discriminator: nn.Module, opt_d: torch.optim.Optimizer, real: torch.Tensor,
+                       fake: torch.Tensor, form: str = "non-saturating"
+                       ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One step of D: lower :func:`discriminator_loss` on a real batch and a generated one.
+
+    Both batches go through D in one pass. ``fake`` should carry no gradient
+    to G (make it under ``torch.no_grad()``): this step trains D only.
+
+    Returns
+    -------
+    loss, real_scores, fake_scores : tensors, detached
+    """
+    m = len(real)
+    scores = discriminator(torch.cat([real, fake]))
+    loss = discriminator_loss(scores[:m], scores[m:], form)
+    opt_d.zero_grad()
+    loss.backward()
+    opt_d.step()
+    return loss.detach(), scores[:m].detach(), scores[m:].detach()
+
+
+def generator_step(generator: nn.Module, discriminator: nn.Module, opt_g: torch.optim.Optimizer,
+                   z: torch.Tensor, form: str = "non-saturating") -> torch.Tensor:
+    """One step of G: lower :func:`generator_loss` of D's scores on G(z); D is not changed.
+
+    The gradient flows back through D into G; D's own gradients, filled on the
+    way, are cleared by D's next step. Returns the loss, detached.
+    """
+    loss = generator_loss(discriminator(generator(z)), form)
+    opt_g.zero_grad()
+    loss.backward()
+    opt_g.step()
+    return loss.detach()
+
+
+def gan_step(generator: nn.Module, discriminator: nn.Module, opt_g: torch.optim.Optimizer,
+             opt_d: torch.optim.Optimizer, real: torch.Tensor, z_d: torch.Tensor, z_g: torch.Tensor,
+             form: str = "non-saturating") -> tuple[float, float]:
+    """One GAN update, the reference for notebook 07's exercise: a step of D, then a step of G.
+
+    .. math::
+
+        \\text{D step: } L_D = -\\tfrac1m \\textstyle\\sum_i \\log D(x_i) - \\tfrac1m \\sum_i \\log(1 - D(G(z^d_i)))
+        \\quad\\text{(G's samples made without gradients)}, \\qquad
+        \\text{G step: } L_G = -\\tfrac1m \\textstyle\\sum_i \\log D(G(z^g_i))
+
+    (the non-saturating generator loss; ``form`` picks another, see :func:`generator_loss`).
+
+    Parameters
+    ----------
+    generator, discriminator : nn.Module
+        D returns scores before the sigmoid (logits).
+    opt_g, opt_d : torch.optim.Optimizer
+        Their optimizers.
+    real : tensor of shape (m, n_features)
+        A batch of real samples.
+    z_d, z_g : tensors of shape (m, n_noise)
+        Noise for D's step and for G's step.
+
+    Returns
+    -------
+    d_loss, g_loss : float
+
+    Examples
+    --------
+    >>> gan = GAN(toy_data("ring", 64), hidden=8, batch_size=16)
+    >>> z = gan.noise(16)
+    >>> d_loss, g_loss = gan_step(gan.generator, gan.discriminator, gan.opt_g, gan.opt_d,
+    ...                           gan.data[:16], z, z)
+    >>> 0 < d_loss < 3 and 0 < g_loss < 3
+    True
+    """
+    _check_form(form)
+    with torch.no_grad():
+        fake = generator(z_d)
+    d_loss, _, _ = discriminator_step(discriminator, opt_d, real, fake, form)
+    g_loss = generator_step(generator, discriminator, opt_g, z_g, form)
+    return float(d_loss), float(g_loss)
 
 
 class Generator(nn.Module):
@@ -237,24 +324,17 @@ class GAN:
         for _ in range(n):
             if self.diverged:
                 return
-            for _ in range(self.d_steps):
+            for _ in range(self.d_steps):  # the steps of gan_step, with d_steps steps of D
                 real = self.data[torch.randint(len(self.data), (m,), generator=self.rng)]
                 with torch.no_grad():
                     fake = self.generator(self.noise(m))
-                scores = self.discriminator(torch.cat([real, fake]))
-                d_loss = discriminator_loss(scores[:m], scores[m:], self.loss)
-                self.opt_d.zero_grad()
-                d_loss.backward()
-                self.opt_d.step()
-            fake_scores = self.discriminator(self.generator(self.noise(m)))
-            g_loss = generator_loss(fake_scores, self.loss)
-            self.opt_g.zero_grad()
-            g_loss.backward()
-            self.opt_g.step()
+                d_loss, real_scores, fake_scores = discriminator_step(self.discriminator, self.opt_d, real, fake,
+                                                                      self.loss)
+            g_loss = generator_step(self.generator, self.discriminator, self.opt_g, self.noise(m), self.loss)
             with torch.no_grad():
                 to_unit = (lambda s: s.clamp(0, 1)) if self.loss == "least-squares" else torch.sigmoid
-                self.history["d_real"].append(float(to_unit(scores[:m]).mean()))
-                self.history["d_fake"].append(float(to_unit(scores[m:]).mean()))
+                self.history["d_real"].append(float(to_unit(real_scores).mean()))
+                self.history["d_fake"].append(float(to_unit(fake_scores).mean()))
             self.history["d_loss"].append(d_loss.item())
             self.history["g_loss"].append(g_loss.item())
             self.steps += 1
@@ -304,6 +384,164 @@ def train_gan(data: torch.Tensor, steps: int, *, print_every: int = 0,
     if gan.diverged:
         print(f"stopped at step {gan.steps}: the losses are not finite (diverged)")
     return gan
+
+
+# -- a GAN of MNIST digits, in pixel space -----------------------------------------------------
+#: The width of the pixel generator's noise vector z.
+PIXEL_NOISE = 64
+#: The shipped generator's weights, in ``data/`` (trained by ``scripts/train_pixel_gan.py``).
+PIXEL_GENERATOR_FILE = "pixel_generator.pt"
+
+
+def _hidden_layers(hidden) -> list[int]:
+    hidden = _sizes(hidden)
+    if not hidden:
+        raise ValueError("`hidden` must hold at least one layer width, got []")
+    return hidden
+
+
+class PixelGenerator(nn.Module):
+    """G for 28x28 digits: noise z -> 784 pixels in [-1, 1], a plain fully connected network.
+
+    .. math:: G(z) = \\tanh\\big(W_{L+1} h_L + b_{L+1}\\big), \\quad
+              h_k = \\operatorname{LReLU}(W_k h_{k-1} + b_k), \\quad h_0 = z \\sim \\mathcal N(0, I)
+
+    The output is in [-1, 1] (tanh), the scale the real digits are trained on
+    (``2 x - 1``); :meth:`sample` maps it back to pixels in [0, 1].
+
+    Parameters
+    ----------
+    n_noise : int, default 64
+        Length of z.
+    hidden : list of int, default [256, 512, 1024]
+        Widths of the hidden layers.
+    seed : int
+        Seeds the initial weights (built in float64).
+
+    Examples
+    --------
+    >>> G = PixelGenerator(n_noise=8, hidden=[16, 32])
+    >>> x = G(torch.randn(5, 8, dtype=torch.float64))
+    >>> tuple(x.shape), bool(x.abs().max() <= 1)
+    ((5, 784), True)
+    """
+
+    def __init__(self, n_noise: int = PIXEL_NOISE, hidden=(256, 512, 1024), seed: int = 0) -> None:
+        super().__init__()
+        positive(n_noise, "n_noise", integer=True)
+        hidden = _hidden_layers(hidden)
+        self.config = {"n_noise": n_noise, "hidden": hidden, "seed": seed}
+        with _seeded(seed):  # the layers' initial weights, from the seed, in float64
+            layers: list[nn.Module] = []
+            for n_in, n_out in zip([n_noise, *hidden], hidden):
+                layers += [nn.Linear(n_in, n_out), nn.LeakyReLU(0.2)]
+            self.net = nn.Sequential(*layers, nn.Linear(hidden[-1], 784), nn.Tanh())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """(n, n_noise) -> (n, 784) in [-1, 1], in the network's own dtype."""
+        z = _check_batch(z, self.config["n_noise"], "z")
+        return self.net(z.to(self.net[0].weight.dtype))
+
+    def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` generated digits as a NumPy array of shape (n, 28, 28), pixels in [0, 1] (ink = 1).
+
+        The noise comes from a ``torch.Generator`` seeded with ``seed``: the
+        same ``n`` and ``seed`` give the same digits, and the first ``k`` of
+        ``n`` digits are those of ``sample(k, seed)`` (to rounding: the matrix
+        products of another batch size may add in another order).
+
+        Examples
+        --------
+        >>> digits = PixelGenerator(n_noise=8, hidden=[16, 32]).sample(3, seed=1)
+        >>> digits.shape, digits.dtype, bool(digits.min() >= 0 and digits.max() <= 1)
+        ((3, 28, 28), dtype('float64'), True)
+        """
+        positive(n, "n", integer=True)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"`seed` must be a non-negative integer, got {seed!r}")
+        if seed < 0:
+            raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}")
+        g = torch.Generator().manual_seed(seed)
+        z = torch.randn(n, self.config["n_noise"], generator=g, dtype=DTYPE)
+        with torch.no_grad():
+            x = self(z)
+        return ((x.to(DTYPE) + 1) / 2).clamp(0, 1).reshape(n, 28, 28).numpy()
+
+
+class PixelDiscriminator(nn.Module):
+    """D for 28x28 digits: 784 pixels in [-1, 1] -> one score, a logit (:math:`D(x) = \\sigma(\\text{score})`).
+
+    .. math:: \\text{score}(x) = w_{L+1}^\\top h_L + b_{L+1}, \\quad
+              h_k = \\operatorname{LReLU}(W_k h_{k-1} + b_k), \\quad h_0 = x
+
+    with dropout after each hidden layer while training, so that D does not
+    memorise the 3,500 training digits and keeps giving G useful gradients.
+
+    Parameters
+    ----------
+    hidden : list of int, default [1024, 512, 256]
+    dropout : float in [0, 1), default 0.3
+    seed : int
+
+    Examples
+    --------
+    >>> D = PixelDiscriminator(hidden=[32, 16])
+    >>> tuple(D(torch.rand(5, 784, dtype=torch.float64) * 2 - 1).shape)
+    (5,)
+    """
+
+    def __init__(self, hidden=(1024, 512, 256), dropout: float = 0.3, seed: int = 0) -> None:
+        super().__init__()
+        hidden = _hidden_layers(hidden)
+        positive(dropout, "dropout", allow_zero=True)
+        if dropout >= 1:
+            raise ValueError(f"`dropout` must lie in [0, 1), got {dropout!r}")
+        self.config = {"hidden": hidden, "dropout": dropout, "seed": seed}
+        with _seeded(seed):  # the layers' initial weights, from the seed, in float64
+            layers: list[nn.Module] = []
+            for n_in, n_out in zip([784, *hidden], hidden):
+                layers += [nn.Linear(n_in, n_out), nn.LeakyReLU(0.2), nn.Dropout(dropout)]
+            self.net = nn.Sequential(*layers, nn.Linear(hidden[-1], 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(n, 784) -> (n,) scores, in the network's own dtype."""
+        x = _check_batch(x, 784, "x")
+        return self.net(x.to(self.net[0].weight.dtype)).squeeze(1)
+
+
+def pixel_generator(path: str | Path | None = None) -> Callable[..., np.ndarray]:
+    """The shipped MNIST generator, ready to draw digits: ``sample = pixel_generator(); sample(n, seed=0)``.
+
+    Loads ``data/pixel_generator.pt`` (written by ``python scripts/train_pixel_gan.py``,
+    see ``data/README.md``) with ``torch.load(weights_only=True)``, into a
+    float64 :class:`PixelGenerator`, so that samples are the same on every CPU.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Another file written by the script (its ``--out``).
+
+    Returns
+    -------
+    sample : callable ``sample(n, seed=0) -> ndarray of shape (n, 28, 28)``
+        :meth:`PixelGenerator.sample` of the loaded generator (which is ``sample.__self__``):
+        pixels in [0, 1], background 0, ink 1, the scale of ``mnist_5k()`` images / 255.
+
+    Examples
+    --------
+    >>> sample = pixel_generator()
+    >>> digits = sample(4, seed=0)
+    >>> digits.shape, bool(np.median(digits) < 0.1), np.array_equal(digits, sample(4, seed=0))
+    ((4, 28, 28), True, True)
+    """
+    from .autoencoders import load_model
+    from .data import data_path
+
+    file = data_path(PIXEL_GENERATOR_FILE) if path is None else Path(path)
+    model = load_model(file)
+    if not isinstance(model, PixelGenerator):
+        raise ValueError(f"`path` {str(file)!r} holds a {type(model).__name__}, not a PixelGenerator")
+    return model.to(DTYPE).sample
 
 
 # -- 2-D data with modes -------------------------------------------------------------------------
