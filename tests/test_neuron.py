@@ -25,13 +25,19 @@ def test_gradients_equal_autograd(x, w, b, data):
     assert mse(pre_activation(x, w, b), y) == pytest.approx(loss.item(), rel=1e-9, abs=1e-9)
 
 
+def _torch_neuron(w0, b0):
+    """PyTorch's a = w x + b, in float64, from the given start."""
+    model = torch.nn.Linear(1, 1, dtype=torch.float64)
+    with torch.no_grad():
+        model.weight.fill_(w0)
+        model.bias.fill_(b0)
+    return model
+
+
 def test_descent_equals_torch_sgd():
     x, y = celsius_table()
     ours = gradient_descent(x, y, w0=0.5, b0=-3.0, lr=0.004, steps=300)
-    model = torch.nn.Linear(1, 1, dtype=torch.float64)
-    with torch.no_grad():
-        model.weight.fill_(0.5)
-        model.bias.fill_(-3.0)
+    model = _torch_neuron(w0=0.5, b0=-3.0)
     opt = torch.optim.SGD(model.parameters(), lr=0.004)
     xt, yt = torch.from_numpy(x)[:, None], torch.from_numpy(y)[:, None]
     for step in range(300):
@@ -76,10 +82,7 @@ def test_minibatch_sgd_equals_torch_sgd_on_the_same_batches(batch_size):
     x, y = celsius_table()
     run = minibatch_sgd(x, y, batch_size, epochs=30, lr=0.002, w0=0.5, b0=-3.0, seed=7)
     assert len(run.w) - 1 == 30 * -(-len(x) // batch_size) and not run.diverged
-    model = torch.nn.Linear(1, 1, dtype=torch.float64)
-    with torch.no_grad():
-        model.weight.fill_(0.5)
-        model.bias.fill_(-3.0)
+    model = _torch_neuron(w0=0.5, b0=-3.0)
     opt = torch.optim.SGD(model.parameters(), lr=0.002)
     xt, yt = torch.from_numpy(x)[:, None], torch.from_numpy(y)[:, None]
     order_rng, step = np.random.default_rng(7), 0

@@ -8,6 +8,7 @@ import base64
 import ipywidgets as W
 import numpy as np
 import pytest
+from test_playground_session import BAD_USER_DATA  # the shared cases
 
 from course_utils.data import PLAYGROUND_DATASETS, playground_data
 from course_utils.demos.playground import (
@@ -303,13 +304,7 @@ def test_your_own_regression_and_binary_data():
     assert binary.session.net.output == "identity"
 
 
-@pytest.mark.parametrize(("X", "y", "match"), [
-    (np.zeros((10, 3)), np.zeros(10), "`X` must be of shape"),
-    (np.zeros((10, 2)), np.zeros(9), "`y` must be of shape"),
-    (np.zeros((10, 2)), np.ones(10), "`y` must hold 2 to 8 classes"),
-    (np.full((10, 2), np.nan), np.arange(10) % 2, "`X` contains NaN"),
-    (np.zeros((3, 2)), np.array([0, 1, 0]), "at least 4 points"),
-])
+@pytest.mark.parametrize(("X", "y", "match"), BAD_USER_DATA)
 def test_your_data_bad_inputs(X, y, match):
     with pytest.raises(ValueError, match=match):
         playground(X, y)

@@ -225,13 +225,17 @@ def test_your_own_regression_and_binary_data():
     assert binary.net.output == "identity" and set(np.unique(binary.y)) == {-1.0, 1.0}
 
 
-@pytest.mark.parametrize(("X", "y", "match"), [
+#: Bad data of one's own, and the error each must raise (the view's test passes them through playground()).
+BAD_USER_DATA = [
     (np.zeros((10, 3)), np.zeros(10), "`X` must be of shape"),
     (np.zeros((10, 2)), np.zeros(9), "`y` must be of shape"),
     (np.zeros((10, 2)), np.ones(10), "`y` must hold 2 to 8 classes"),
     (np.full((10, 2), np.nan), np.arange(10) % 2, "`X` contains NaN"),
     (np.zeros((3, 2)), np.array([0, 1, 0]), "at least 4 points"),
-])
+]
+
+
+@pytest.mark.parametrize(("X", "y", "match"), BAD_USER_DATA)
 def test_your_data_bad_inputs(X, y, match):
     with pytest.raises(ValueError, match=match):
         UserData(X, y)
