@@ -1,12 +1,14 @@
 """The lecture's curve-fitting examples: small models fitted to a noisy curve.
 
 Notebook 04 uses them to show what a batch size, an epoch, a learning rate and
-the initial weights do: :class:`TinyNet` is a network of one hidden layer (its
-backpropagation written out), and :func:`fit_curve` trains it with mini-batches,
-one shuffle per epoch (:func:`epoch_orders`). Notebook 06 uses two models whose
+the initial weights do: :func:`curve_network` is an :class:`course_utils.mlp.MLP`
+of one hidden layer whose initial weights are scaled by one number, and
+:func:`fit_curve` trains it with mini-batches, one shuffle per epoch
+(:func:`epoch_orders`), recording every step. Notebook 06 uses two models whose
 size is one number, to overfit and to cross-validate: :class:`PolynomialRegression`
-and :class:`TinyNetwork`; :func:`model_mse` scores either. The curves themselves
-are in :mod:`course_utils.data` (``curve_data``, ``noisy_sine``).
+and :class:`NetworkRegression` (an ``MLP`` again); :func:`model_mse` scores either.
+The curves themselves are in :mod:`course_utils.data` (``curve_data``, ``noisy_sine``).
+The networks' forward and backward passes are :class:`~course_utils.mlp.MLP`'s.
 """
 
 from __future__ import annotations
@@ -15,71 +17,48 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .losses import mse
-from .optim import make_optimizer
+from .mlp import MLP, train_epoch
+from .optim import Adam, diverged, make_optimizer
 
-__all__ = ["TinyNet", "epoch_orders", "CurveRun", "fit_curve", "PolynomialRegression", "TinyNetwork",
-           "model_mse"]
-
-
+__all__ = ["curve_network", "epoch_orders", "CurveRun", "fit_curve", "PolynomialRegression",
+           "NetworkRegression", "model_mse"]
 
 
-class TinyNet:
-    """A network with one input, a hidden layer of ``hidden`` tanh units and one output.
+def curve_network(hidden: int = 16, scale: float = 1.0, seed: int = 0) -> MLP:
+    """One input, a hidden layer of ``hidden`` tanh units, one output: ``MLP([1, hidden, 1])``.
 
     .. math::
 
         \\hat y = W^{(2)} \\tanh(W^{(1)} x + b^{(1)}) + b^{(2)}
 
-    Its parameters are in the order and shapes of PyTorch's
-    ``Sequential(Linear(1, hidden), Tanh(), Linear(hidden, 1))``:
-    ``[W1 (hidden, 1), b1 (hidden,), W2 (1, hidden), b2 (1,)]``. The initial
-    weights are normal, ``scale`` times the usual size (1 over the square root
-    of the number of inputs); the biases of the hidden layer too, the output bias 0.
+    The initial weights are normal, ``scale`` times the usual size (1 over the
+    square root of the number of inputs), the hidden biases too (so that the
+    tanh bends spread over the inputs), the output bias 0: ``scale`` is the
+    "initial value" knob of notebook 04.
 
     Examples
     --------
-    >>> net = TinyNet(hidden=4, seed=0)
-    >>> [p.shape for p in net.params]
+    >>> net = curve_network(hidden=4, seed=0)
+    >>> [p.shape for p in net.parameters()]
     [(4, 1), (4,), (1, 4), (1,)]
-    >>> net(np.array([0.0, 0.5])).shape
+    >>> net.forward(np.array([[0.0], [0.5]])).shape
     (2,)
     """
-
-    def __init__(self, hidden: int = 16, scale: float = 1.0, seed: int = 0) -> None:
-        rng = np.random.default_rng(seed)
-        self.params = [scale * rng.normal(size=(hidden, 1)), scale * rng.normal(size=hidden),
-                       scale * rng.normal(size=(1, hidden)) / np.sqrt(hidden), np.zeros(1)]
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        W1, b1, W2, b2 = self.params
-        return (np.tanh(x[:, None] @ W1.T + b1) @ W2.T + b2)[:, 0]
-
-    def loss_and_gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
-        """The MSE on ``(x, y)`` and its gradients, by back-propagation, in the order of ``params``."""
-        W1, b1, W2, b2 = self.params
-        h = np.tanh(x[:, None] @ W1.T + b1)  # (n, hidden)
-        out = h @ W2.T + b2  # (n, 1)
-        error = out - y[:, None]
-        d_out = 2 * error / len(error)  # dL/d(out): losses.mse_gradient, without its argument checks
-        d_a = (d_out @ W2) * (1 - h ** 2)  # back through W2 and tanh
-        grads = [d_a.T @ x[:, None], d_a.sum(axis=0), d_out.T @ h, d_out.sum(axis=0)]
-        return float(np.mean(error ** 2)), grads
-
-    def to_torch(self):
-        """The same network in PyTorch (float64), with the same weights."""
-        import torch
-
-        model = torch.nn.Sequential(torch.nn.Linear(1, self.params[0].shape[0]), torch.nn.Tanh(),
-                                    torch.nn.Linear(self.params[0].shape[0], 1)).double()
-        with torch.no_grad():
-            for p, value in zip(model.parameters(), self.params):
-                p.copy_(torch.from_numpy(value))
-        return model
+    net = MLP([1, hidden, 1], activation="tanh", output="identity")
+    rng = np.random.default_rng(seed)
+    net.weights[0] = scale * rng.normal(size=(hidden, 1))
+    net.biases[0] = scale * rng.normal(size=hidden)
+    net.weights[1] = scale * rng.normal(size=(1, hidden)) / np.sqrt(hidden)
+    net.biases[1] = np.zeros(1)
+    return net
 
 
 def epoch_orders(n: int, epochs: int, seed: int = 0) -> np.ndarray:
-    """The order the samples are visited in, one shuffle per epoch: shape ``(epochs, n)``."""
+    """The order the samples are visited in by :func:`fit_curve`, one shuffle per epoch: ``(epochs, n)``.
+
+    The same permutations as :func:`course_utils.mlp.train_epoch` draws from
+    ``numpy.random.default_rng(seed)``, for training the same way elsewhere (PyTorch).
+    """
     rng = np.random.default_rng(seed)
     return np.array([rng.permutation(n) for _ in range(epochs)]).reshape(epochs, n)
 
@@ -94,31 +73,32 @@ class CurveRun:
     diverged_at: int | None  # the step at which the loss blew up, or None
 
 
-def fit_curve(net: TinyNet, x: np.ndarray, y: np.ndarray, *, batch_size: int, epochs: int, lr: float,
+def fit_curve(net: MLP, x: np.ndarray, y: np.ndarray, *, batch_size: int, epochs: int, lr: float,
               optimizer: str = "SGD", seed: int = 0) -> CurveRun:
-    """Train ``net`` in place with mini-batches of ``batch_size`` samples for ``epochs`` epochs.
+    """Train ``net`` (one input, one output) in place with mini-batches of ``batch_size`` samples.
 
-    One step per mini-batch; an epoch is ``ceil(n / batch_size)`` steps, the
-    samples shuffled once per epoch (:func:`epoch_orders`). Stops if the loss
-    blows up (above 1e6 or not finite).
+    :func:`course_utils.mlp.train_epoch`, ``epochs`` times, recording the loss
+    of every mini-batch and the loss on all the data after every epoch. An
+    epoch is ``ceil(n / batch_size)`` steps, the samples shuffled once per epoch
+    (:func:`epoch_orders`). Stops when the loss :func:`course_utils.optim.diverged`.
     """
     n = len(x)
     if not 1 <= batch_size <= n:
         raise ValueError(f"`batch_size` must be in [1, {n}], got {batch_size}")
-    opt = make_optimizer(optimizer, net.params, lr)
-    per_epoch = -(-n // batch_size)
-    batch_loss, epoch_loss = [], [net.loss_and_gradients(x, y)[0]]
+    X, y = np.asarray(x, dtype=float)[:, None], np.asarray(y, dtype=float)
+    opt = make_optimizer(optimizer, net.parameters(), lr)
+    rng = np.random.default_rng(seed)
+    batch_loss: list[float] = []
+    epoch_loss = [net.loss_value(X, y)]
     with np.errstate(all="ignore"):
-        for order in epoch_orders(n, epochs, seed):
-            for start in range(0, n, batch_size):
-                batch = order[start:start + batch_size]
-                loss, grads = net.loss_and_gradients(x[batch], y[batch])
-                if not loss < 1e6:  # also catches NaN
-                    return CurveRun(np.array(batch_loss), np.array(epoch_loss), per_epoch, len(batch_loss))
-                opt.step(grads)
-                batch_loss.append(loss)
-            epoch_loss.append(mse(net(x), y) if np.all(np.isfinite(net(x))) else np.inf)
-    return CurveRun(np.array(batch_loss), np.array(epoch_loss), per_epoch, None)
+        for _ in range(epochs):
+            loss = train_epoch(net, X, y, opt, batch_size, rng, start_loss=epoch_loss[0],
+                               batch_losses=batch_loss)
+            if diverged(loss, epoch_loss[0]):
+                return CurveRun(np.array(batch_loss), np.array(epoch_loss), -(-n // batch_size),
+                                len(batch_loss))
+            epoch_loss.append(net.loss_value(X, y))
+    return CurveRun(np.array(batch_loss), np.array(epoch_loss), -(-n // batch_size), None)
 
 
 # -- models whose size is one number (notebook 06) ---------------------------------------------------
@@ -181,28 +161,28 @@ class PolynomialRegression:
         return f"PolynomialRegression(degree={self.degree})"
 
 
-class TinyNetwork:
+class NetworkRegression:
     """One hidden layer of ``width`` tanh units and a linear output, trained by full-batch Adam.
 
     .. math:: \\hat y(x) = \\sum_{j=1}^{m} v_j \\tanh(w_j x + b_j) + c, \\qquad
               L = \\frac{1}{n}\\sum_i \\big(\\hat y(x_i) - y_i\\big)^2
                   + \\lambda \\big(\\lVert w\\rVert^2 + \\lVert v\\rVert^2\\big)
 
-    The gradient is written out by hand (backpropagation through one layer);
-    :class:`course_utils.optim.Adam` takes ``max_iter`` steps on the whole
-    training set, in float64, its rate falling from ``lr`` to 0 along half a
-    cosine. Gradient descent whose steps shrink to zero, unlike a line-search
-    method such as L-BFGS, makes no yes/no decisions and ends by settling, so
-    the rounding of another CPU's arithmetic (about 1e-16) stays in the last
-    digits instead of sending the run elsewhere. The parameters after every step are kept,
-    so ``predict(X, step=s)`` shows the network as it was after ``s`` steps
-    (early stopping).
+    The network is ``MLP([1, width, 1], activation="tanh", output="identity")``
+    (its backpropagation, with ``l2 = 2 λ``); :class:`course_utils.optim.Adam`
+    takes ``max_iter`` steps on the whole training set, in float64, its rate
+    falling from ``lr`` to 0 along half a cosine. Gradient descent whose steps
+    shrink to zero, unlike a line-search method such as L-BFGS, makes no yes/no
+    decisions and ends by settling, so the rounding of another CPU's arithmetic
+    (about 1e-16) stays in the last digits instead of sending the run elsewhere.
+    The parameters after every step are kept, so ``predict(X, step=s)`` shows
+    the network as it was after ``s`` steps (early stopping).
 
     Examples
     --------
     >>> from course_utils.data import noisy_sine
     >>> x, y = noisy_sine(20, noise=0.0)
-    >>> net = TinyNetwork(width=10, max_iter=500).fit(x, y)
+    >>> net = NetworkRegression(width=10, max_iter=500).fit(x, y)
     >>> bool(model_mse(net, x, y) < 0.01)
     True
     """
@@ -220,39 +200,26 @@ class TinyNetwork:
         self.width, self.weight_decay = int(width), float(weight_decay)
         self.max_iter, self.seed, self.lr = int(max_iter), seed, float(lr)
 
-    def _unpack(self, params: np.ndarray) -> tuple[np.ndarray, ...]:
-        m = self.width
-        return params[..., :m], params[..., m:2 * m], params[..., 2 * m:3 * m], params[..., 3 * m]
-
-    def _loss_and_gradient(self, params: np.ndarray, x: np.ndarray, y: np.ndarray):
-        w, b, v, c = self._unpack(params)
-        hidden = np.tanh(np.outer(x, w) + b)
-        error = hidden @ v + c - y
-        decay = self.weight_decay
-        loss = np.mean(error ** 2) + decay * (w @ w + v @ v)
-        d_out = 2 * error / len(x)  # dL/d(prediction)
-        d_hidden = np.outer(d_out, v) * (1 - hidden ** 2)  # back through tanh
-        grad = np.concatenate([x @ d_hidden + 2 * decay * w, d_hidden.sum(axis=0),
-                               hidden.T @ d_out + 2 * decay * v, [d_out.sum()]])
-        return loss, grad
-
-    def fit(self, X: np.ndarray, y: np.ndarray) -> TinyNetwork:
-        from .optim import Adam
-
-        x, y = _column(X), np.asarray(y, dtype=float)
+    def fit(self, X: np.ndarray, y: np.ndarray) -> NetworkRegression:
+        X, y = _column(X)[:, None], np.asarray(y, dtype=float)
         rng = np.random.default_rng(self.seed)
         m = self.width  # the tanh kinks land at -b/w, spread over the data's range
-        params = np.concatenate([rng.normal(0, 4.0, m), rng.uniform(-4, 4, m),
-                                 rng.normal(0, 1 / np.sqrt(m), m), [float(np.mean(y))]])
-        steps = np.empty((self.max_iter + 1, params.size))
-        steps[0] = params
-        adam = Adam([params], lr=self.lr)
+        net = MLP([1, m, 1], activation="tanh", output="identity")
+        net.weights[0] = rng.normal(0, 4.0, m)[:, None]
+        net.biases[0] = rng.uniform(-4, 4, m)
+        net.weights[1] = rng.normal(0, 1 / np.sqrt(m), m)[None, :]
+        net.biases[1] = np.array([float(np.mean(y))])
+        self.net_ = net
+        params = net.parameters()
+        steps = np.empty((self.max_iter + 1, net.n_parameters))
+        steps[0] = np.concatenate([p.ravel() for p in params])
+        adam = Adam(params, lr=self.lr)
         for t in range(1, self.max_iter + 1):
             # The rate falls from lr to 0 along half a cosine: the last steps settle
             # instead of bouncing around the minimum, as Adam at a fixed rate does.
             adam.lr = self.lr * 0.5 * (1 + np.cos(np.pi * (t - 1) / self.max_iter))
-            adam.step([self._loss_and_gradient(params, x, y)[1]])
-            steps[t] = params
+            adam.step(net.loss_and_gradients(X, y, l2=2 * self.weight_decay)[1])
+            steps[t] = np.concatenate([p.ravel() for p in params])
         self.history_ = steps  # the parameters after each step, step 0 = the start
         return self
 
@@ -261,23 +228,30 @@ class TinyNetwork:
         """How many Adam steps the training took."""
         return len(self.history_) - 1
 
+    def _network_at(self, step: int | None) -> MLP:
+        """The trained network with its parameters as they were after ``step`` steps."""
+        flat = self.history_[-1 if step is None else min(int(step), self.steps_)]
+        start = 0
+        for p in self.net_.parameters():
+            p[...] = flat[start:start + p.size].reshape(p.shape)
+            start += p.size
+        return self.net_
+
     def predict(self, X: np.ndarray, step: int | None = None) -> np.ndarray:
         """Predictions after ``step`` steps (default: the last)."""
-        params = self.history_[-1 if step is None else min(int(step), self.steps_)]
-        w, b, v, c = self._unpack(params)
-        return np.tanh(np.outer(_column(X), w) + b) @ v + c
+        return self._network_at(step).forward(_column(X)[:, None])
 
     def error_curve(self, X: np.ndarray, y: np.ndarray, steps: np.ndarray | None = None) -> np.ndarray:
         """The mean squared error on ``(X, y)`` after each of ``steps`` (default: every step)."""
         steps = np.arange(self.steps_ + 1) if steps is None else np.asarray(steps, dtype=int)
-        w, b, v, c = self._unpack(self.history_[steps])
-        hidden = np.tanh(_column(X)[None, :, None] * w[:, None, :] + b[:, None, :])
-        prediction = np.matmul(hidden, v[:, :, None])[..., 0] + c[:, None]
-        return np.mean((prediction - np.asarray(y, dtype=float)) ** 2, axis=1)
+        X, y = _column(X)[:, None], np.asarray(y, dtype=float)
+        errors = np.array([self._network_at(s).loss_value(X, y) for s in steps])
+        self._network_at(None)
+        return errors
 
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """R² on ``(X, y)``, as scikit-learn's regressors score."""
         return _r2(y, self.predict(X))
 
     def __repr__(self) -> str:
-        return f"TinyNetwork(width={self.width}, weight_decay={self.weight_decay:g})"
+        return f"NetworkRegression(width={self.width}, weight_decay={self.weight_decay:g})"

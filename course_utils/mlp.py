@@ -380,6 +380,51 @@ class MLP:
                 raise ValueError(f"`{name}` must be a number >= 0, got {rate!r}")
         return self._gradients(X, y, float(l1), float(l2))
 
+    def loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0,
+                           l2: float = 0.0) -> tuple[float, list[np.ndarray]]:
+        """The loss and its gradients in the order of :meth:`parameters`: what an optimizer's ``step`` takes.
+
+        :meth:`gradients` without its checks, for training loops that checked
+        ``X`` and ``y`` once (as :func:`fit` does) and take thousands of steps.
+
+        Examples
+        --------
+        >>> net = MLP([2, 2, 1], activation="tanh", seed=1)
+        >>> loss, grads = net.loss_and_gradients(np.array([[1.0, 2.0]]), np.array([1.0]))
+        >>> round(loss, 4), [g.shape for g in grads]
+        (0.5463, [(2, 2), (2,), (1, 2), (1,)])
+        """
+        loss, dW, db = self._gradients(X, y, l1, l2)
+        return loss, [g for pair in zip(dW, db) for g in pair]
+
+    def to_torch(self):
+        """The same network in PyTorch (float64), with the same weights: ``nn.Sequential`` of
+        ``Linear`` layers and activation modules, the output activation left out (PyTorch's
+        losses take the pre-activation: ``BCEWithLogitsLoss``, ``CrossEntropyLoss``).
+
+        Examples
+        --------
+        >>> import torch
+        >>> net = MLP([2, 3, 1], activation="tanh", output="identity", seed=0)
+        >>> X = np.array([[0.5, -1.0], [2.0, 0.0]])
+        >>> bool(np.allclose(net.to_torch()(torch.from_numpy(X))[:, 0].detach().numpy(), net.forward(X)))
+        True
+        """
+        import torch
+
+        modules = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
+                   "identity": torch.nn.Identity}
+        layers: list = []
+        for k, (W, b) in enumerate(zip(self.weights, self.biases)):
+            linear = torch.nn.Linear(W.shape[1], W.shape[0]).double()
+            with torch.no_grad():
+                linear.weight.copy_(torch.from_numpy(W))
+                linear.bias.copy_(torch.from_numpy(b))
+            layers.append(linear)
+            if k < len(self.activations):
+                layers.append(modules[self.activations[k]]())
+        return torch.nn.Sequential(*layers)
+
     def loss_value(self, X: np.ndarray, y: np.ndarray) -> float:
         """The mean loss (no regularisation) of the network on ``(X, y)``."""
         X = self._check_X(X)
@@ -389,7 +434,8 @@ class MLP:
 
 # -- training ------------------------------------------------------------------------------------
 def train_epoch(net: MLP, X: np.ndarray, y: np.ndarray, optimizer: Any, batch_size: int = 32,
-                rng: np.random.Generator | None = None, l1: float = 0.0, l2: float = 0.0) -> float:
+                rng: np.random.Generator | None = None, l1: float = 0.0, l2: float = 0.0,
+                *, start_loss: float = np.inf, batch_losses: list[float] | None = None) -> float:
     """One epoch of minibatch training: shuffle, then one optimizer step per batch.
 
     Parameters
@@ -403,31 +449,43 @@ def train_epoch(net: MLP, X: np.ndarray, y: np.ndarray, optimizer: Any, batch_si
     batch_size : int, default 32
         Examples per step; the last batch of an epoch may be smaller.
     rng : numpy.random.Generator, optional
-        Shuffles the examples; ``None`` keeps their order.
+        Shuffles the examples (one ``rng.permutation`` per epoch); ``None`` keeps their order.
     l1, l2 : float
         Regularisation rates, as in :meth:`MLP.gradients`.
+    start_loss : float, default inf
+        The loss the run started from: a batch whose loss has
+        :func:`course_utils.optim.diverged` from it ends the epoch before its
+        step. With the default only a loss that is not finite does.
+    batch_losses : list, optional
+        Each step's mini-batch loss is appended to it.
 
     Returns
     -------
     float
-        The mean of the batches' losses (NaN or inf if training blew up).
+        The mean of the batches' losses, or the loss that diverged.
     """
+    from .optim import diverged
+
     n = len(X)
     order = rng.permutation(n) if rng is not None else np.arange(n)
-    losses = []
+    losses = [] if batch_losses is None else batch_losses
+    first = len(losses)
     for start in range(0, n, batch_size):
         batch = order[start:start + batch_size]
-        loss, dW, db = net._gradients(X[batch], y[batch], l1, l2)
-        if not np.isfinite(loss):
+        loss, grads = net.loss_and_gradients(X[batch], y[batch], l1, l2)
+        if diverged(loss, start_loss):
             return float(loss)
-        optimizer.step([g for pair in zip(dW, db) for g in pair])
+        optimizer.step(grads)
         losses.append(loss)
-    return float(np.mean(losses))
+    return float(np.mean(losses[first:]))
 
 
 def fit(net: MLP, X: np.ndarray, y: np.ndarray, epochs: int = 10, batch_size: int = 32,
         optimizer: Any = None, lr: float = 0.01, seed: int = 0) -> list[float]:
     """Train ``net`` for some epochs of minibatch gradient descent; return each epoch's mean loss.
+
+    Stops early when the loss :func:`course_utils.optim.diverged` (the last
+    entry is then the loss that did).
 
     Parameters
     ----------
@@ -459,11 +517,14 @@ def fit(net: MLP, X: np.ndarray, y: np.ndarray, epochs: int = 10, batch_size: in
                              or any(p is not q for p, q in zip(held, net.parameters()))):
         raise ValueError("`optimizer` holds other arrays than net.parameters(): build it after "
                          "replacing any weights, e.g. Adam(net.parameters(), lr)")
+    from .optim import diverged
+
     rng = np.random.default_rng(seed)
     history = []
     with np.errstate(over="ignore", invalid="ignore"):
+        start = net.loss_value(X, y)
         for _ in range(epochs):
-            history.append(train_epoch(net, X, y, optimizer, batch_size, rng))
-            if not np.isfinite(history[-1]):
+            history.append(train_epoch(net, X, y, optimizer, batch_size, rng, start_loss=start))
+            if diverged(history[-1], start):
                 break
     return history

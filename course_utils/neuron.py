@@ -18,9 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import as_float_array, positive, same_shape
-
-#: A loss above this, or a non-finite one, counts as "diverged".
-DIVERGED_LOSS = 1e12
+from .optim import diverged
 
 
 def pre_activation(x: np.ndarray, w: float, b: float) -> np.ndarray:
@@ -32,20 +30,6 @@ def pre_activation(x: np.ndarray, w: float, b: float) -> np.ndarray:
     [32.0, 46.4]
     """
     return w * np.asarray(x, dtype=float) + b
-
-
-def mse(y_pred: np.ndarray, y_true: np.ndarray) -> float:
-    """Mean squared error :math:`\\frac{1}{n}\\sum_i (\\hat y_i - y_i)^2`.
-
-    Examples
-    --------
-    >>> mse([12.1], [32.0])
-    396.01
-    """
-    y_pred = as_float_array(y_pred, "y_pred", finite=False)
-    y_true = as_float_array(y_true, "y_true")
-    same_shape(y_pred, y_true, "y_pred", "y_true")
-    return round(float(np.mean((y_pred - y_true) ** 2)), 12)
 
 
 def mse_gradients(x: np.ndarray, y: np.ndarray, w: float, b: float) -> tuple[float, float]:
@@ -84,7 +68,8 @@ def gradient_descent(x: np.ndarray, y: np.ndarray, w0: float = 0.0, b0: float = 
 
     Each step: :math:`w \\leftarrow w - \\eta\\, \\partial L/\\partial w`,
     :math:`b \\leftarrow b - \\eta\\, \\partial L/\\partial b`. Stops early, with
-    ``diverged_at`` set, when the loss becomes non-finite or exceeds 1e12.
+    ``diverged_at`` set, when the loss :func:`course_utils.optim.diverged` (not finite, or
+    10,000 times its start).
 
     Parameters
     ----------
@@ -119,7 +104,7 @@ def gradient_descent(x: np.ndarray, y: np.ndarray, w0: float = 0.0, b0: float = 
         grad_w, grad_b = 2 * np.mean(error * x), 2 * np.mean(error)
         w, b = w - lr * grad_w, b - lr * grad_b
         loss = float(np.mean((w * x + b - y) ** 2))
-        if not np.isfinite(loss) or loss > DIVERGED_LOSS:
+        if diverged(loss, losses[0]):
             diverged_at = step
             break
         ws.append(w)
@@ -182,7 +167,7 @@ def minibatch_sgd(x: np.ndarray, y: np.ndarray, batch_size: int, epochs: int, lr
             grad_w, grad_b = mse_gradients(x[batch], y[batch], w, b)
             w, b = w - lr * grad_w, b - lr * grad_b
             loss = float(np.mean((w * x + b - y) ** 2))
-            if not np.isfinite(loss) or loss > DIVERGED_LOSS:
+            if diverged(loss, losses[0]):
                 return DescentHistory(np.array(ws), np.array(bs), np.array(losses), len(ws))
             ws.append(w)
             bs.append(b)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 __all__ = ["Optimizer", "SGD", "RMSProp", "Adam", "LECTURE_TABLE", "OPTIMIZERS", "make_optimizer",
-           "make_torch_optimizer"]
+           "make_torch_optimizer", "DIVERGENCE_FACTOR", "diverged"]
 
 #: The lecture's optimizer table, as on its "Optimization" slide.
 LECTURE_TABLE = [
@@ -37,6 +37,33 @@ LECTURE_TABLE = [
     {"name": "Adaptive Moment Estimation", "abbreviation": "Adam",
      "mean momentum": True, "std. momentum": True, "strengths": "Good default"},
 ]
+
+
+#: Training has diverged once its loss is this many times its starting value (see :func:`diverged`).
+DIVERGENCE_FACTOR = 1e4
+
+
+def diverged(loss: float, start: float) -> bool:
+    """Whether a run whose loss started at ``start`` has diverged: the course's one rule.
+
+    .. math:: L \\text{ not finite} \\quad\\text{or}\\quad L > 10^4 \\cdot \\max(L_0, 1)
+
+    A loss ten thousand times its start has left any descent behind (a run that
+    converges only ever goes down, give or take the noise of its mini-batches);
+    a start below 1 counts as 1, so that a run that begins at the minimum is not
+    called diverged for a loss of 1e-10. Every training loop of the course
+    stops by it: the neuron (notebook 01), the network (``mlp.fit``, the
+    playground, the curve fitting of notebook 04) and the optimizer race, whose
+    loss is the height above the surface's minimum.
+
+    Examples
+    --------
+    >>> diverged(2.0e7, start=1500.0), diverged(1.4e7, start=1500.0)
+    (True, False)
+    >>> diverged(float("nan"), start=1.0), diverged(float("inf"), start=float("inf"))
+    (True, True)
+    """
+    return not (np.isfinite(loss) and loss <= DIVERGENCE_FACTOR * max(start, 1.0))
 
 
 def _rate(value: float, name: str, *, below_one: bool = False) -> float:

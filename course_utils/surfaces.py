@@ -14,16 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .optim import OPTIMIZERS, make_optimizer, make_torch_optimizer
+from .optim import OPTIMIZERS, diverged, make_optimizer, make_torch_optimizer
 
-__all__ = ["ADAPTIVE", "BLOWUP", "Surface", "SURFACES", "Run", "race", "torch_race"]
+__all__ = ["ADAPTIVE", "Surface", "SURFACES", "Run", "race", "torch_race"]
 
 #: The optimizers whose step is divided by a running root-mean-square of the gradient.
 ADAPTIVE = ("RMSProp", "Adam")
-
-
-#: A racer that leaves this box (or whose position is not finite) has diverged.
-BLOWUP = 1e3
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,7 @@ class Run:
 
     path: np.ndarray  # (k + 1, 2)
     gap: np.ndarray  # f - f_min at each point, (k + 1,)
-    diverged_at: int | None  # the step at which it left the box, or None
+    diverged_at: int | None  # the step at which its loss diverged, or None
 
     @property
     def diverged(self) -> bool:
@@ -107,7 +103,8 @@ def race(surface: Surface | str, start: Sequence[float], steps: int, lr_sgd: flo
 
     SGD and its momentum variants use ``lr_sgd``; RMSProp and Adam, whose step
     hardly depends on the gradient's size, use ``lr_adaptive``. A racer stops
-    when it leaves the box ``|x|, |y| < 1000`` or is no longer finite (diverged).
+    when its loss above the minimum :func:`course_utils.optim.diverged` (not
+    finite, or 10,000 times the start's).
 
     Examples
     --------
@@ -124,9 +121,10 @@ def race(surface: Surface | str, start: Sequence[float], steps: int, lr_sgd: flo
             path = np.empty((steps + 1, 2))
             path[0] = p
             diverged_at = None
+            start_gap = surface.f(p[0], p[1]) - surface.f_min
             for k in range(1, steps + 1):
                 opt.step([surface.grad(p[0], p[1])])
-                if not (abs(p[0]) < BLOWUP and abs(p[1]) < BLOWUP):  # also catches NaN
+                if diverged(surface.f(p[0], p[1]) - surface.f_min, start_gap):
                     diverged_at = k
                     break
                 path[k] = p
@@ -146,13 +144,14 @@ def torch_race(surface: Surface | str, start: Sequence[float], steps: int, lr_sg
         p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
         opt = make_torch_optimizer(name, [p], _lr_for(name, lr_sgd, lr_adaptive))
         path = [p.detach().numpy().copy()]
+        start_gap = surface.f(*path[0]) - surface.f_min
         diverged_at = None
         for k in range(1, steps + 1):
             opt.zero_grad()
             surface.f(p[0], p[1]).backward()
             opt.step()
             point = p.detach().numpy().copy()
-            if not (abs(point[0]) < BLOWUP and abs(point[1]) < BLOWUP):
+            if diverged(surface.f(*point) - surface.f_min, start_gap):
                 diverged_at = k
                 break
             path.append(point)

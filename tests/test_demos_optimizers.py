@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.curve_fitting import TinyNet, epoch_orders, fit_curve
+from course_utils.curve_fitting import curve_network, epoch_orders, fit_curve
 from course_utils.data import curve_data
 from course_utils.demos.optimizers import cross_entropy_demo, minibatch_demo, optimizer_race_demo
 from course_utils.optim import OPTIMIZERS, make_optimizer, make_torch_optimizer
@@ -66,18 +66,18 @@ def test_race_demo_first_slider_changes_the_picture():
     assert demo.image.value != before
 
 
-def test_tiny_net_gradients_equal_autograd():
-    """Back-propagation by hand equals PyTorch's autograd on the same network, to 1e-12."""
+def test_curve_network_gradients_equal_autograd():
+    """The MLP's back-propagation equals PyTorch's autograd on the curve network, to 1e-12."""
     x, y = curve_data()
-    net = TinyNet(hidden=5, scale=1.5, seed=3)
-    loss, grads = net.loss_and_gradients(x, y)
+    net = curve_network(hidden=5, scale=1.5, seed=3)
+    loss, grads = net.loss_and_gradients(x[:, None], y)
     model = net.to_torch()
     torch_loss = torch.nn.functional.mse_loss(model(torch.tensor(x)[:, None]), torch.tensor(y)[:, None])
     torch_loss.backward()
     assert loss == pytest.approx(torch_loss.item(), rel=1e-12)
     for g, p in zip(grads, model.parameters()):
         np.testing.assert_allclose(g, p.grad.numpy(), rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(net(x), model(torch.tensor(x)[:, None]).detach().numpy()[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(net.forward(x[:, None]), model(torch.tensor(x)[:, None]).detach().numpy()[:, 0], rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
@@ -85,7 +85,7 @@ def test_fit_curve_equals_torch_training(name):
     """20 epochs of batch 8 with each optimizer: the mini-batch losses equal torch's to 1e-9 relative."""
     x, y = curve_data()
     lr = 0.01 if name in ("RMSProp", "Adam") else 0.05
-    net = TinyNet(seed=1)
+    net = curve_network(seed=1)
     model = net.to_torch()
     run = fit_curve(net, x, y, batch_size=8, epochs=20, lr=lr, optimizer=name, seed=2)
     opt = make_torch_optimizer(name, list(model.parameters()), lr)
@@ -105,13 +105,13 @@ def test_fit_curve_equals_torch_training(name):
 def test_epochs_and_steps_are_counted():
     x, y = curve_data()
     for batch_size, per_epoch in [(1, 32), (5, 7), (8, 4), (32, 1)]:
-        run = fit_curve(TinyNet(seed=0), x, y, batch_size=batch_size, epochs=3, lr=0.01)
+        run = fit_curve(curve_network(seed=0), x, y, batch_size=batch_size, epochs=3, lr=0.01)
         assert run.steps_per_epoch == per_epoch
         assert len(run.batch_loss) == 3 * per_epoch and len(run.epoch_loss) == 4
     orders = epoch_orders(32, 3, seed=0)
     assert orders.shape == (3, 32) and all(sorted(o) == list(range(32)) for o in orders)
     with pytest.raises(ValueError, match="`batch_size` must be in"):
-        fit_curve(TinyNet(), x, y, batch_size=0, epochs=1, lr=0.1)
+        fit_curve(curve_network(), x, y, batch_size=0, epochs=1, lr=0.1)
 
 
 def test_minibatch_demo_counts_and_diverges():

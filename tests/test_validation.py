@@ -25,7 +25,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures
 
 from course_utils import validation as V
-from course_utils.curve_fitting import PolynomialRegression, TinyNetwork, model_mse
+from course_utils.curve_fitting import NetworkRegression, PolynomialRegression, model_mse
 from course_utils.data import noisy_sine
 
 
@@ -359,40 +359,41 @@ def test_polynomial_through_every_point():
     assert model_mse(PolynomialRegression(11).fit(x, y), x, y) < 1e-20
 
 
-def test_tiny_network_gradient_equals_torch_autograd():
-    """The hand-written backpropagation equals PyTorch's autograd in float64, to 1e-12."""
+def test_network_regression_steps_along_the_gradient_of_its_documented_loss():
+    """The gradient it steps along (the MLP's, with l2 = 2 λ) is autograd's of
+    L = mean error² + λ (|w|² + |v|²), in float64, to 1e-12."""
     torch = pytest.importorskip("torch")
     x, y = noisy_sine(17, 0.3)
-    net = TinyNetwork(width=7, weight_decay=0.01)
-    params = np.random.default_rng(0).normal(size=3 * 7 + 1)
-    loss, grad = net._loss_and_gradient(params, x, y)
+    net = NetworkRegression(width=7, weight_decay=0.01, max_iter=1).fit(x, y).net_
+    rng = np.random.default_rng(0)
+    for p in net.parameters():
+        p[...] = rng.normal(size=p.shape)
+    _, grads = net.loss_and_gradients(x[:, None], y, l2=2 * 0.01)
 
-    p = torch.tensor(params, requires_grad=True)
-    w, b, v, c = p[:7], p[7:14], p[14:21], p[21]
+    w, b, v, c = (torch.tensor(p.ravel(), requires_grad=True) for p in net.parameters())
     xt, yt = torch.tensor(x), torch.tensor(y)
     prediction = torch.tanh(xt[:, None] * w + b) @ v + c
-    torch_loss = torch.mean((prediction - yt) ** 2) + 0.01 * (w @ w + v @ v)
-    torch_loss.backward()
-    assert loss == pytest.approx(torch_loss.item(), abs=1e-12)
-    np.testing.assert_allclose(grad, p.grad.numpy(), rtol=0, atol=1e-12)
+    (torch.mean((prediction - yt) ** 2) + 0.01 * (w @ w + v @ v)).backward()
+    for g, t in zip(grads, (w, b, v, c)):
+        np.testing.assert_allclose(g.ravel(), t.grad.numpy(), rtol=0, atol=1e-12)
 
 
-def test_tiny_network_overfits_and_keeps_its_history():
+def test_network_regression_overfits_and_keeps_its_history():
     x, y = noisy_sine(10, 0.3)
-    net = TinyNetwork(width=30, max_iter=2000).fit(x, y)
+    net = NetworkRegression(width=30, max_iter=2000).fit(x, y)
     curve = net.error_curve(x, y)
     assert curve.shape == (net.steps_ + 1,) and curve[-1] < 1e-3 < curve[0]
     assert model_mse(net, x, y) == pytest.approx(curve[-1])
     assert net.error_curve(x, y, [5])[0] == pytest.approx(np.mean((net.predict(x, step=5) - y) ** 2))
-    again = TinyNetwork(width=30, max_iter=2000).fit(x, y)
+    again = NetworkRegression(width=30, max_iter=2000).fit(x, y)
     assert np.array_equal(again.history_, net.history_)  # seeded: the same run twice
 
 
 @pytest.mark.parametrize("make, match", [
     (lambda: PolynomialRegression(-1), "`degree` must be an integer >= 0"),
-    (lambda: TinyNetwork(width=0), "`width` must be a positive integer"),
-    (lambda: TinyNetwork(weight_decay=-1.0), "`weight_decay` must be >= 0"),
-    (lambda: TinyNetwork(lr=0.0), "`lr` must be a positive number"),
+    (lambda: NetworkRegression(width=0), "`width` must be a positive integer"),
+    (lambda: NetworkRegression(weight_decay=-1.0), "`weight_decay` must be >= 0"),
+    (lambda: NetworkRegression(lr=0.0), "`lr` must be a positive number"),
     (lambda: noisy_sine(0), "`n` must be a positive integer"),
     (lambda: PolynomialRegression(2).fit(np.zeros((3, 2)), np.zeros(3)), "of shape"),
 ])

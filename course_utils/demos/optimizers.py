@@ -17,7 +17,7 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..curve_fitting import TinyNet, fit_curve
+from ..curve_fitting import curve_network, fit_curve
 from ..data import curve_data
 from ..losses import cross_entropy
 from ..notebook import session_seed
@@ -219,7 +219,7 @@ def minibatch_demo(batch_size: int = 8, epochs: int = 100, lr: float = 0.1, seed
         return {"fit": fit, "noisy": noisy, "smooth": smooth, "note": note, "alarm": alarm}
 
     def update(artists, batch_size, epochs, lr, seed):
-        net = TinyNet(seed=0)
+        net = curve_network(seed=0)
         run = fit_curve(net, x, y, batch_size=batch_size, epochs=epochs, lr=lr, seed=seed)
         per_epoch = run.steps_per_epoch
         steps = len(run.batch_loss)
@@ -238,7 +238,7 @@ def minibatch_demo(batch_size: int = 8, epochs: int = 100, lr: float = 0.1, seed
             return (f'<b style="color:#D55E00">diverged</b> at step {run.diverged_at}: '
                     f"the learning rate {lr:.3g} is too large for batches of {batch_size}")
         artists["fit"].set_visible(True)
-        artists["fit"].set_ydata(net(grid))
+        artists["fit"].set_ydata(net.forward(grid[:, None]))
         artists["alarm"].set_text("")
         artists["note"].set_text(counted)
         return (f"batch size {batch_size}: {per_epoch} steps per epoch, {epochs * per_epoch} steps; "
@@ -282,10 +282,10 @@ def initial_value_demo(scale: float = 1.0, seed: int | None = None, epochs: int 
         return {"before": before, "after": after, "curve": curve}
 
     def update(artists, scale, seed):
-        net = TinyNet(scale=scale, seed=seed)
-        artists["before"].set_ydata(np.clip(net(grid), -10, 10))
+        net = curve_network(scale=scale, seed=seed)
+        artists["before"].set_ydata(np.clip(net.forward(grid[:, None]), -10, 10))
         run = fit_curve(net, x, y, batch_size=8, epochs=epochs, lr=0.01, optimizer="Adam")
-        artists["after"].set_ydata(np.clip(net(grid), -10, 10))
+        artists["after"].set_ydata(np.clip(net.forward(grid[:, None]), -10, 10))
         artists["curve"].set_data(np.arange(len(run.epoch_loss)), np.clip(run.epoch_loss, 1e-6, 1e6))
         return (f"weight scale {scale:.3g}, seed {seed}: MSE {run.epoch_loss[0]:.3f} at the start, "
                 f"{run.epoch_loss[-1]:.4f} after {epochs} epochs")

@@ -7,7 +7,8 @@ import numpy as np
 
 from ..activations import sigmoid
 from ..data import celsius_table
-from ..neuron import gradient_descent, mse, pre_activation
+from ..losses import mse
+from ..neuron import gradient_descent, pre_activation
 from ..plotting import COLORS
 from ..widgets import LivePlot, slider
 

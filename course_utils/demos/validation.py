@@ -7,7 +7,7 @@ standard deviation ``noise``. Two models whose size is one number:
 - :class:`PolynomialRegression`, :math:`\\hat y = \\sum_{j=0}^{d} w_j P_j(x)`
   fitted by least squares (``P_j`` are Legendre polynomials, the same
   functions as :math:`1, x, \\ldots, x^d` but better conditioned);
-- :class:`TinyNetwork`, one hidden layer of ``width`` tanh units trained by
+- :class:`NetworkRegression`, one hidden layer of ``width`` tanh units trained by
   full-batch Adam on the mean squared error plus a weight decay.
 
 Both follow scikit-learn's ``fit`` / ``predict`` / ``score`` convention, so
@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import ListedColormap
 
-from ..curve_fitting import PolynomialRegression, TinyNetwork, model_mse
+from ..curve_fitting import NetworkRegression, PolynomialRegression, model_mse
 from ..data import noisy_sine, true_function
 from ..notebook import session_seed
 from ..plotting import COLORS
@@ -52,9 +52,9 @@ ERROR_FLOOR, ERROR_CEIL = 1e-3, 1e3
 
 
 class _AtStep:
-    """A trained :class:`TinyNetwork` seen as it was after ``step`` steps."""
+    """A trained :class:`NetworkRegression` seen as it was after ``step`` steps."""
 
-    def __init__(self, net: TinyNetwork, step: int) -> None:
+    def __init__(self, net: NetworkRegression, step: int) -> None:
         self.net, self.step = net, step
 
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -178,7 +178,7 @@ def network_demo(width: int = 50, stop_after: int = 2000, points: int = 15, nois
         if last.get("key") != key:
             x, y = noisy_sine(points, noise)
             yt = true_function(x_test) + noise * z_test
-            net = TinyNetwork(width, weight_decay, max_iter=max_steps).fit(x, y)
+            net = NetworkRegression(width, weight_decay, max_iter=max_steps).fit(x, y)
             steps = np.unique(np.linspace(0, net.steps_, 121).astype(int))  # enough for the curves
             last.update(key=key, net=net, x=x, y=y, yt=yt, steps=steps,
                         train=net.error_curve(x, y, steps), test=net.error_curve(x_test, yt, steps))

@@ -27,7 +27,7 @@ import numpy as np
 from ..._validate import as_float_array
 from ...data import PLAYGROUND_DATASETS, playground_data
 from ...mlp import MLP, train_epoch
-from ...optim import OPTIMIZERS
+from ...optim import OPTIMIZERS, diverged
 from .settings import (
     DATA_KEYS,
     FEATURES,
@@ -40,10 +40,7 @@ from .settings import (
     with_activation,
 )
 
-__all__ = ["PlaygroundSession", "UserData", "DIVERGED_FACTOR"]
-
-#: A training loss this many times its initial value, or one that is not finite, counts as "diverged".
-DIVERGED_FACTOR = 100.0
+__all__ = ["PlaygroundSession", "UserData"]
 
 _BLAS: list = []
 
@@ -319,8 +316,9 @@ class PlaygroundSession:
         Each epoch shuffles the training points and takes one optimizer step
         per batch of ``batch_size``; then the loss on the training and the test
         points is appended to :attr:`train_loss` and :attr:`test_loss`. A loss
-        that is not finite, or more than :data:`DIVERGED_FACTOR` times the
-        initial one, stops training: :attr:`diverged_at` says when.
+        that :func:`course_utils.optim.diverged` from the initial one (not finite,
+        or 10,000 times it), or weights that are no longer finite, stop training:
+        :attr:`diverged_at` says when.
 
         Returns
         -------
@@ -340,10 +338,11 @@ class PlaygroundSession:
         start = time.perf_counter()
         with np.errstate(all="ignore"), one_blas_thread():
             for _ in range(epochs):
-                loss = train_epoch(self.net, X, y, self.optimizer, v["batch_size"], rng, l1, l2)
+                loss = train_epoch(self.net, X, y, self.optimizer, v["batch_size"], rng, l1, l2,
+                                   start_loss=self.train_loss[0])
                 self.epoch += 1
                 weights_ok = all(np.isfinite(W).all() for W in self.net.weights)
-                if not np.isfinite(loss) or loss > DIVERGED_FACTOR * self.train_loss[0] or not weights_ok:
+                if diverged(loss, self.train_loss[0]) or not weights_ok:
                     self.diverged_at = self.epoch
                     self.train_loss.append(np.nan)
                     self.test_loss.append(np.nan)
