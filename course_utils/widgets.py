@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from types import SimpleNamespace
@@ -178,6 +179,7 @@ class LivePlot:
         overrides it.
         """
         heading = [W.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
+        heading += self.header()
         if self.figsize[0] <= 6.5:
             panel = W.VBox(heading + list(self.controls.values()),
                            layout=W.Layout(min_width="300px", max_width="360px"))
@@ -186,6 +188,10 @@ class LivePlot:
             control.layout.width = "340px"
         panel = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
         return W.VBox(heading + [panel, self.image, self.status])
+
+    def header(self) -> list[W.Widget]:
+        """Widgets that :meth:`arrange` puts above the controls, under the title: none here."""
+        return []
 
     # -- drawing ---------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -276,7 +282,111 @@ class LivePlot:
 
     def __repr__(self) -> str:
         name = f"{self.title!r}, " if self.title else ""
-        return f"LivePlot({name}controls={list(self.controls)})"
+        return f"{type(self).__name__}({name}controls={list(self.controls)})"
+
+
+class TrainingPlot(LivePlot):
+    """A :class:`LivePlot` of a training run, with Play / Pause, Step and Reset.
+
+    ``update`` draws the run as it is; the run trains only when Play ticks or
+    Step is pressed, a chunk at a time, and every chunk is followed by one frame.
+    A tick that queued up while the last frame was being drawn is skipped, so
+    a slow frame never builds a backlog. The controls act on the running
+    training (``update`` passes their values on).
+
+    Parameters
+    ----------
+    draw, update, controls
+        As for :class:`LivePlot`.
+    trainer : object with ``step(n)`` and ``reset()``
+        The run: ``step(n)`` trains ``n`` units (epochs, generator steps),
+        ``reset()`` starts again. If it has a ``diverged`` attribute that
+        becomes true, training stops and Play pauses.
+    chunk : str
+        The control whose value is the number of units one tick or Step trains.
+    interval : int, default 100
+        Milliseconds between two ticks of Play.
+    **kwargs
+        ``figsize``, ``title``, ``kind``, as for :class:`LivePlot`.
+
+    Attributes
+    ----------
+    play : ipywidgets.Play
+    step_button, reset_button : ipywidgets.Button
+
+    Examples
+    --------
+    >>> import ipywidgets as W
+    >>> class Counter:
+    ...     def __init__(self): self.n = 0
+    ...     def step(self, n): self.n += n
+    ...     def reset(self): self.n = 0
+    >>> run = Counter()
+    >>> def draw(fig):
+    ...     return {"text": fig.text(0.5, 0.5, "")}
+    >>> def update(artists, per_tick):
+    ...     artists["text"].set_text(str(run.n))
+    ...     return f"{run.n} steps"
+    >>> demo = TrainingPlot(draw, update, {"per_tick": W.IntSlider(value=5)}, run, chunk="per_tick")
+    >>> demo.step(); demo.step(); demo.status.value
+    '10 steps'
+    >>> demo.reset(); demo.status.value
+    '0 steps'
+    """
+
+    def __init__(self, draw: DrawFn, update: UpdateFn, controls: Mapping[str, W.ValueWidget],
+                 trainer: Any, *, chunk: str, interval: int = 100, **kwargs: Any) -> None:
+        if not (callable(getattr(trainer, "step", None)) and callable(getattr(trainer, "reset", None))):
+            raise TypeError(f"`trainer` must have step(n) and reset() methods, got {trainer!r}")
+        if chunk not in controls:
+            raise ValueError(f"`chunk` must name one of the controls {sorted(controls)}, got {chunk!r}")
+        self.trainer, self.chunk = trainer, chunk
+        self.play = W.Play(value=0, min=0, max=10**9, step=1, interval=interval, show_repeat=False,
+                           description="play", layout=W.Layout(width="auto"))
+        self.step_button = W.Button(description="Step", icon="step-forward", tooltip="train one chunk",
+                                    layout=W.Layout(width="90px"))
+        self.reset_button = W.Button(description="Reset", icon="undo",
+                                     tooltip="start again from new initial weights",
+                                     layout=W.Layout(width="90px"))
+        self.step_button.on_click(lambda _: self.step())
+        self.reset_button.on_click(lambda _: self.reset())
+        self._frame_end = 0.0
+        super().__init__(draw, update, controls, **kwargs)
+        self.play.observe(self._on_tick, names="value")
+
+    def header(self) -> list[W.Widget]:
+        """Play, Step and Reset in a row."""
+        return [W.HBox([self.play, self.step_button, self.reset_button],
+                       layout=W.Layout(align_items="center"))]
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the run has diverged (its trainer says so)."""
+        return bool(getattr(self.trainer, "diverged", False))
+
+    def _on_tick(self, change: dict) -> None:
+        if change["new"] == 0:  # Play's stop button rewinds it
+            return
+        if time.perf_counter() - self._frame_end < 0.02:
+            return  # a tick that waited while the last frame was drawn: skip it, do not pile up
+        self.step()
+        self._frame_end = time.perf_counter()
+
+    def step(self, units: int | None = None) -> None:
+        """Train one chunk (or ``units``) and redraw, as Step does; a diverged run trains no more."""
+        units = self.controls[self.chunk].value if units is None else units
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 0:
+            raise ValueError(f"`units` must be an integer >= 0, got {units!r}")
+        if units and not self.diverged:
+            self.trainer.step(int(units))
+        if self.diverged:
+            self.play.playing = False
+        self.refresh()
+
+    def reset(self) -> None:
+        """Start the run again, as Reset does."""
+        self.trainer.reset()
+        self.refresh()
 
 
 def naive_frame(draw: DrawFn, update: UpdateFn, values: Mapping[str, Any],

@@ -71,10 +71,11 @@ def test_gan_lab_play_step_and_reset():
     demo = gan_lab_demo(steps_per_frame=3)
     state = demo.state
     assert state.gan.steps == 0 and "modes covered: 0 of 8" in demo.status.value
-    demo.set(play=1)
-    demo.set(play=2)
-    assert state.gan.steps == 6 and "step 6" in demo.status.value
+    demo.play.value = 1  # a tick of Play, as the browser sends it
+    assert state.gan.steps == 3
     demo.step()
+    assert state.gan.steps == 6 and "step 6" in demo.status.value
+    demo.step_button.click()
     assert state.gan.steps == 9
     demo.set(lr_d=0.01, d_steps=2)  # settings act on the running training, without a step
     assert state.gan.steps == 9 and state.gan.d_steps == 2
@@ -87,7 +88,7 @@ def test_gan_lab_play_step_and_reset():
 
 def test_gan_lab_switches_data_and_counts_modes_only_where_there_are_some():
     demo = gan_lab_demo()
-    demo.set(play=1)
+    demo.step()
     demo.set(data="moons")
     assert demo.state.gan.steps == 0 and "modes covered" not in demo.status.value
     assert "no separate modes" in demo.state.modes_title.get_text()
@@ -99,8 +100,10 @@ def test_gan_lab_switches_data_and_counts_modes_only_where_there_are_some():
 def test_gan_lab_shows_diverged_instead_of_failing():
     demo = gan_lab_demo()
     demo.state.gan.diverged = True
-    demo.set(play=5)
+    demo.play.playing = True
+    demo.step()
     assert "diverged" in demo.status.value and demo.state.gan.steps == 0  # no step taken after divergence
+    assert not demo.play.playing  # and Play paused
     demo.reset()
     assert "diverged" not in demo.status.value
 
@@ -121,6 +124,6 @@ def test_gan_lab_box_has_play_step_reset_and_a_first_slider_that_redraws():
 def test_gan_lab_trains_to_cover_the_ring():
     """The demo's default settings cover at least 7 of the 8 modes within 1,000 generator steps."""
     demo = gan_lab_demo(steps_per_frame=20)
-    for tick in range(1, 51):
-        demo.set(play=tick)
+    for _ in range(50):
+        demo.step()
     assert demo.state.gan.steps == 1000 and max(demo.state.coverage[-10:]) >= 7

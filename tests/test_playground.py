@@ -118,7 +118,7 @@ def test_every_control_at_its_extremes_gives_a_picture(pg):
             if name in pg.session.settings and name != "preset":
                 assert pg.session.settings[name] == value, name
         back = {name: start}
-    pg.set(**back, preset="")
+    pg.set(**{**back, "preset": ""})
     epoch = pg.session.epoch
     pg.step()
     assert pg.session.epoch == epoch + 1
@@ -161,11 +161,12 @@ def test_the_view_trains_its_session_with_the_same_numbers():
 
 def test_play_ticks_train_a_chunk(pg):
     pg.set(speed=3, ratio=60)  # a new split: epoch 0
-    pg.set(play=1)
+    pg.play.value = 1
     assert pg.session.epoch == 3
-    pg.set(play=2)
+    pg._frame_end -= 1.0  # the next tick comes a second later
+    pg.play.value = 2
     assert pg.session.epoch == 6 and len(pg.session.train_loss) == 7
-    pg.set(play=0)  # the Play widget's stop button
+    pg.play.value = 0  # the Play widget's stop button
     assert pg.session.epoch == 6
     pg.set(speed=1, ratio=50)
 
@@ -179,7 +180,8 @@ def test_play_ticks_that_queued_up_are_skipped(pg):
     pg._frame_end -= 1.0
     pg.play.value = 3
     assert pg.session.epoch == 2
-    pg.set(play=0, ratio=50)
+    pg.play.value = 0
+    pg.set(ratio=50)
 
 
 def test_buttons_step_reset_regenerate(pg):

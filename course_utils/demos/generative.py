@@ -28,7 +28,7 @@ from .. import autoencoders, gans
 from ..data import mnist_5k
 from ..notebook import session_seed
 from ..plotting import COLORS, DIGIT_COLORS, digits_row
-from ..widgets import LivePlot, slider
+from ..widgets import LivePlot, TrainingPlot, slider
 
 __all__ = ["latent_demo", "denoise_demo", "gan_lab_demo"]
 
@@ -288,7 +288,7 @@ class CachedText(Artist):
 
 
 def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2e-3, d_steps: int = 1,
-                 loss: str = "non-saturating", steps_per_frame: int = 5, seed: int | None = None) -> LivePlot:
+                 loss: str = "non-saturating", steps_per_frame: int = 5, seed: int | None = None) -> TrainingPlot:
     """A 2-D GAN to watch learn, with what GAN Lab shows; Play / Pause / Step / Reset.
 
     Left, the data plane: the discriminator's probability that a point is real
@@ -303,11 +303,9 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
     such chunk; Reset starts again from the initial weights. The controls act
     on the running training: change a learning rate mid-way and watch.
 
-    Built on :class:`~course_utils.widgets.LivePlot` by composition: the Play
-    widget is one of its controls (each tick trains a chunk and redraws), the
-    Step and Reset buttons are added to its box and call :meth:`LivePlot.refresh`.
-    The returned demo also has ``state`` (the running :class:`GAN` and the mode
-    counts), ``step()`` and ``reset()``.
+    A :class:`~course_utils.widgets.TrainingPlot` over the running
+    :class:`course_utils.gans.GAN`; ``demo.state`` holds it (``state.gan``) and
+    the mode counts.
     """
     seed = session_seed(seed)  # setup(seed=...) reaches the demo
     if distribution not in gans.DISTRIBUTIONS:
@@ -318,9 +316,22 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
     levels = torch.linspace(-1, 1, GRID_LINES, dtype=autoencoders.DTYPE)
     grid_z = torch.cat([torch.stack([line, torch.full_like(line, v)], 1) for v in levels]
                        + [torch.stack([torch.full_like(line, v), line], 1) for v in levels])
-    state = SimpleNamespace(gan=None, data_name=None, centers=None, play=None, pending=0, reset=False,
+    state = SimpleNamespace(gan=None, data_name=None, centers=None, reset=False,
                             coverage=[], coverage_steps=[], shown_real=None, shown_z=None, check_z=None,
                             title=None, modes_title=None)
+
+    class Run:
+        """What the Play, Step and Reset buttons drive: the GAN in ``state``."""
+
+        def step(self, n: int) -> None:
+            state.gan.step(n)
+
+        def reset(self) -> None:
+            state.reset = True  # the next frame builds a new GAN, with the controls' values
+
+        @property
+        def diverged(self) -> bool:
+            return state.gan is not None and state.gan.diverged
 
     def new_gan(name, values):
         data = gans.toy_data(name, 2048, seed=seed)
@@ -390,18 +401,14 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
                                g_line=g_line, mode_line=mode_line, title=state.title,
                                modes_title=state.modes_title)
 
-    def update(a, lr_d, lr_g, d_steps, steps_per_frame, loss, data, play):
+    def update(a, lr_d, lr_g, d_steps, steps_per_frame, loss, data):
         values = {"lr_d": lr_d, "lr_g": lr_g, "d_steps": d_steps, "loss": loss}
         if state.gan is None or data != state.data_name or state.reset:
             new_gan(data, values)
-            state.reset, state.pending = False, 0
+            state.reset = False
         else:
             state.gan.set(**values)
-        chunk = state.pending + (steps_per_frame if state.play is not None and play != state.play else 0)
-        state.play, state.pending = play, 0
         gan = state.gan
-        if chunk and not gan.diverged:
-            gan.step(chunk)
         cover = covered()
         if cover is not None and (not state.coverage_steps or state.coverage_steps[-1] != gan.steps):
             state.coverage.append(cover[0])
@@ -480,35 +487,8 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
         "loss": W.Dropdown(options=list(gans.LOSS_FORMS), value=loss, description="loss", style=style),
         "data": W.Dropdown(options=list(gans.DISTRIBUTIONS), value=distribution, description="data",
                            style=style),
-        "play": W.Play(value=0, min=0, max=100_000, step=1, interval=150, description="Play"),
     }
-    demo = LivePlot(draw, update, controls, figsize=(8.6, 4.4), title="A GAN in 2-D: watch it learn",
-                    kind="retrain")
-
-    # Step and Reset are buttons, not values: they set a flag and redraw.
-    step_button = W.Button(description="Step", icon="step-forward", tooltip="train one chunk of steps",
-                           layout=W.Layout(width="90px"))
-    reset_button = W.Button(description="Reset", icon="undo", tooltip="start again from the initial weights",
-                            layout=W.Layout(width="90px"))
-
-    def step(_=None):
-        state.pending += demo.controls["steps_per_frame"].value
-        demo.refresh()
-
-    def reset(_=None):
-        state.reset = True
-        demo.refresh()
-
-    step_button.on_click(step)
-    reset_button.on_click(reset)
-    play = controls["play"]
-    play.layout.width = "auto"
-    # Compose: a Play / Step / Reset row above LivePlot's panel of controls, inside its outer box.
-    children = list(demo.widget.children)
-    panel = next(c for c in children if isinstance(c, W.HBox))
-    panel.children = tuple(c for c in panel.children if c is not play)
-    children.insert(children.index(panel), W.HBox([play, step_button, reset_button],
-                                                  layout=W.Layout(align_items="center")))
-    demo.widget.children = tuple(children)
-    demo.state, demo.step, demo.reset = state, step, reset
+    demo = TrainingPlot(draw, update, controls, Run(), chunk="steps_per_frame", interval=150,
+                        figsize=(8.6, 4.4), title="A GAN in 2-D: watch it learn", kind="retrain")
+    demo.state = state
     return demo

@@ -309,6 +309,11 @@ class PlaygroundSession:
                 X, y = self._data[part]
                 history.append(self.net.loss_value(X, y) if len(y) else np.nan)
 
+    @property
+    def diverged(self) -> bool:
+        """Whether training has diverged (:attr:`diverged_at` is set); ``reset()`` starts again."""
+        return self.diverged_at is not None
+
     # -- training ---------------------------------------------------------------------------------
     def step(self, epochs: int = 1) -> float:
         """Train ``epochs`` epochs (fewer if training diverges); return the last training loss.

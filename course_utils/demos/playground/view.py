@@ -1,11 +1,11 @@
 """The playground's widget: controls and buttons around the picture of a session.
 
-A :class:`Playground` is a :class:`course_utils.widgets.LivePlot` (so the
-benchmark and the tests drive it like every demo) over a
-:class:`~.session.PlaygroundSession`: a control's change becomes
-``session.set(...)``, and each frame trains the session a little and paints it
+A :class:`Playground` is a :class:`course_utils.widgets.TrainingPlot` (so the
+benchmark and the tests drive it like every demo, and Play / Step / Reset are
+the same as the 2-D GAN's) over a :class:`~.session.PlaygroundSession`: a
+control's change becomes ``session.set(...)`` and a frame paints the session
 (:mod:`.figure`). Play is an ``ipywidgets.Play``: its value ticks in the
-browser, and each tick trains one chunk (a few epochs) and redraws, so the
+browser, and each tick trains one chunk (``speed`` epochs) and redraws, so the
 kernel stays responsive and needs no thread.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import time
 from typing import Any
 
 import ipywidgets as W
@@ -23,7 +22,7 @@ from PIL import Image as PILImage
 
 from ...data import PLAYGROUND_DATASETS
 from ...notebook import session_seed
-from ...widgets import LivePlot, png_bytes
+from ...widgets import TrainingPlot, png_bytes
 from . import figure
 from .session import PlaygroundSession, one_blas_thread
 from .settings import (
@@ -53,7 +52,7 @@ def _widgets_in(widget: W.Widget) -> list[W.Widget]:
     return found
 
 
-class Playground(LivePlot):
+class Playground(TrainingPlot):
     """TensorFlow Playground in Jupyter, on :class:`course_utils.mlp.MLP`.
 
     Build it with :func:`playground`. Drive it from code as the tests do:
@@ -77,13 +76,12 @@ class Playground(LivePlot):
                                          **{k: v for k, v in values.items() if k in SESSION_KEYS})
         start = starting_values(values, preset, self.session.user)
         self._quiet = False
-        self._pending_epochs = 0
-        self._frame_end = 0.0
         # everything the first frame needs exists before LivePlot draws it
         controls = self._make_controls(start)
         self._make_buttons()
         super().__init__(lambda fig: figure.draw(fig, self.axis_labels), self._update, controls,
-                         figsize=figure.FIGSIZE, kind="retrain", title="Playground")
+                         self.session, chunk="speed", figsize=figure.FIGSIZE, kind="retrain",
+                         title="Playground")
         self.image.format = "jpeg"
         if epochs:
             self.train(epochs)
@@ -132,9 +130,6 @@ class Playground(LivePlot):
         c["discretize"] = W.Checkbox(value=v["discretize"], description="discretise output", indent=False)
         c["preset"] = dropdown("preset", [("— choose —", "")] + [(p.label, k) for k, p in PRESETS.items()],
                                "preset", "330px")
-        self.play = W.Play(value=0, min=0, max=10**9, step=1, interval=100, show_repeat=False,
-                           description="play", layout=W.Layout(width="auto"))
-        c["play"] = self.play
         if user:
             c["dataset"].disabled = c["noise"].disabled = True
         if len(problems) == 1:
@@ -142,15 +137,10 @@ class Playground(LivePlot):
         return c
 
     def _make_buttons(self) -> None:
-        """Reset, Step, Regenerate, the epoch counter and the preset's comment."""
-        self.reset_button = W.Button(description="Reset", icon="undo", tooltip="new initial weights",
-                                     layout=W.Layout(width="90px"))
-        self.step_button = W.Button(description="Step", icon="step-forward", tooltip="train one chunk",
-                                    layout=W.Layout(width="90px"))
+        """Regenerate, the epoch counter and the preset's comment (Play, Step and Reset are
+        :class:`TrainingPlot`'s)."""
         self.regenerate_button = W.Button(description="Regenerate", icon="refresh",
                                           tooltip="new random data", layout=W.Layout(width="120px"))
-        self.reset_button.on_click(lambda _: self.reset())
-        self.step_button.on_click(lambda _: self.step())
         self.regenerate_button.on_click(lambda _: self.regenerate())
         self.epoch_label = W.HTML(layout=W.Layout(width="130px"))  # both filled by each frame
         self.comment = W.HTML(layout=W.Layout(width="100%"))
@@ -185,12 +175,8 @@ class Playground(LivePlot):
             widget.close()
 
     def _on_change(self, change: dict) -> None:
-        if self._quiet:
-            return
-        if change.get("owner") is self.play and time.perf_counter() - self._frame_end < 0.02:
-            return  # a Play tick that waited while the last frame was drawn: skip it, do not pile up
-        super()._on_change(change)
-        self._frame_end = time.perf_counter()
+        if not self._quiet:
+            super()._on_change(change)
 
     def _set_quietly(self, values: dict[str, Any]) -> None:
         """Move controls without triggering an update each (a preset moves many at once)."""
@@ -202,22 +188,11 @@ class Playground(LivePlot):
             self._quiet = False
 
     # -- buttons, also for code --------------------------------------------------------------------
-    def step(self) -> None:
-        """Train one chunk (``speed`` epochs) and redraw, as the Step button does."""
-        self._pending_epochs += self.controls["speed"].value
-        self.refresh()
-
     def train(self, epochs: int) -> None:
-        """Train ``epochs`` epochs, then redraw once."""
+        """Train ``epochs`` epochs, then redraw once (``step()`` trains one chunk, ``speed`` epochs)."""
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"`epochs` must be an integer >= 0, got {epochs!r}")
-        self._pending_epochs += int(epochs)
-        self.refresh()
-
-    def reset(self) -> None:
-        """New initial weights (the next seed), epoch 0, as the Reset button does."""
-        self.session.reset()
-        self.refresh()
+        self.step(int(epochs))
 
     def regenerate(self) -> None:
         """New random data (the next seed) and a fresh network, as the Regenerate button does."""
@@ -252,13 +227,6 @@ class Playground(LivePlot):
             s.set(**{key: v[key] for key in SESSION_KEYS})
         if preset:
             s.restart()
-        epochs = self._pending_epochs + (v["speed"] if not first and "play" in changed and v["play"] > 0
-                                         else 0)
-        self._pending_epochs = 0
-        diverged = s.diverged_at
-        s.step(epochs)
-        if s.diverged_at is not None and diverged is None:
-            self.play.playing = False  # Play stops at a blow-up
         self.epoch_label.value = self._epoch_html()
         self.comment.value = self._comment_html()
         with np.errstate(all="ignore"):
