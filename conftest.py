@@ -35,6 +35,8 @@ def pytest_cmdline_main(config):
             and not config.option.file_or_dir and config.option.numprocesses is None
             and not config.getoption("usepdb", False)):
         config.option.numprocesses = min(os.cpu_count() or 1, 4)
+        if config.option.dist == "no":
+            config.option.dist = "worksteal"  # an idle worker takes tests queued for the other
 
 
 def pytest_ignore_collect(collection_path, config):
