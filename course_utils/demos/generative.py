@@ -287,6 +287,174 @@ class CachedText(Artist):
         gc.restore()
 
 
+class GanLabRun:
+    """The 2-D GAN demo's run: what Play, Step and Reset drive, and what a frame shows.
+
+    Holds the running :class:`course_utils.gans.GAN` (``gan``), the data it
+    learns (``data_name``, its mode ``centers``), the fixed noise whose samples
+    are drawn, and the modes covered after each frame (``coverage`` at
+    ``coverage_steps``).
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        ticks = np.linspace(-LIMIT, LIMIT, HEAT_RES)
+        self.heat_points = torch.tensor(np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2),
+                                        dtype=autoencoders.DTYPE)
+        line = torch.linspace(-1, 1, 25, dtype=autoencoders.DTYPE)
+        levels = torch.linspace(-1, 1, GRID_LINES, dtype=autoencoders.DTYPE)
+        self.grid_z = torch.cat([torch.stack([line, torch.full_like(line, v)], 1) for v in levels]
+                                + [torch.stack([torch.full_like(line, v), line], 1) for v in levels])
+        self.gan: gans.GAN | None = None
+        self.data_name: str | None = None
+        self.centers = None
+        self.restart = False
+        self.coverage: list[int] = []
+        self.coverage_steps: list[int] = []
+        self.title = self.modes_title = None  # the figure's two CachedTexts
+
+    def step(self, n: int) -> None:
+        self.gan.step(n)
+
+    def reset(self) -> None:
+        self.restart = True  # the next frame builds a new GAN, with the controls' values
+
+    @property
+    def diverged(self) -> bool:
+        return self.gan is not None and self.gan.diverged
+
+    def start(self, name: str, values: dict) -> None:
+        """A new GAN on the data set ``name``, with the settings ``values``."""
+        data = gans.toy_data(name, 2048, seed=self.seed)
+        self.gan = gans.GAN(data, hidden=[64, 64], batch_size=128, seed=self.seed, **values)
+        self.data_name, self.centers = name, gans.mode_centers(name)
+        self.shown_real = data[:SHOWN].numpy()
+        self.shown_z = self.gan.noise(SHOWN)  # the same noise every frame: the points move smoothly
+        self.check_z = torch.rand(1024, 2, generator=torch.Generator().manual_seed(self.seed + 7),
+                                  dtype=autoencoders.DTYPE) * 2 - 1
+        self.coverage, self.coverage_steps, self.restart = [], [], False
+
+    def covered(self):
+        """``gans.modes_covered`` of 1,024 samples, recorded once per generator step; None without modes."""
+        if self.centers is None:
+            return None
+        with torch.no_grad():
+            samples = self.gan.generator(self.check_z)
+        cover = gans.modes_covered(samples, self.centers, radius=3 * gans.mode_std(self.data_name))
+        if not self.coverage_steps or self.coverage_steps[-1] != self.gan.steps:
+            self.coverage.append(cover[0])
+            self.coverage_steps.append(self.gan.steps)
+        return cover
+
+
+def _draw_gan_lab(fig, run: GanLabRun) -> SimpleNamespace:
+    """The 2-D GAN demo's figure: the data plane, the losses, the modes covered."""
+    grid_spec = fig.add_gridspec(2, 2, width_ratios=[1.3, 1])
+    ax = fig.add_subplot(grid_spec[:, 0])
+    ax_loss = fig.add_subplot(grid_spec[0, 1])
+    ax_modes = fig.add_subplot(grid_spec[1, 1])
+    ax.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), xlabel="$x_1$", ylabel="$x_2$", aspect="equal",
+           title="Data space")
+    ax.grid(False)
+    heat = PixelHeatmap(ax, (-LIMIT, LIMIT, -LIMIT, LIMIT))
+    ax.add_artist(heat)
+    scale = ScalarMappable(Normalize(0, 1), HEAT_CMAP)
+    fig.colorbar(scale, ax=ax, fraction=0.046, pad=0.02, label="D(x): probability real", alpha=HEAT_ALPHA)
+    warped = LineCollection([], colors="#555555", linewidths=0.6, alpha=0.8)
+    ax.add_collection(warped)
+    real, = ax.plot([], [], "o", ms=3, color=COLORS["green"], mec="white", mew=0.3)
+    fake, = ax.plot([], [], "o", ms=3, color=COLORS["purple"], mec="black", mew=0.3)
+    arrows = ax.quiver(np.zeros(ARROWS), np.zeros(ARROWS), np.zeros(ARROWS), np.zeros(ARROWS),
+                       color="black", angles="xy", scale_units="xy", scale=1, width=0.004, alpha=0.8)
+    circles = [Circle((0, 0), 0.3, fill=False, lw=1.6, visible=False) for _ in range(9)]
+    for circle in circles:
+        ax.add_patch(circle)
+    note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=14,
+                   weight="bold", color=COLORS["vermillion"])
+    ax_loss.set(xlim=(0, 500), ylim=(-1.5, 3.0), ylabel="loss", title="Losses per generator step")
+    d_line, = ax_loss.plot([], [], color=COLORS["orange"], lw=1.2, label="discriminator")
+    g_line, = ax_loss.plot([], [], color=COLORS["purple"], lw=1.2, label="generator")
+    ax_loss.legend(loc="upper right", fontsize=8, ncols=2)
+    ax_modes.set(xlim=(0, 500), ylim=(-0.5, 9.5), xlabel="generator step", ylabel="modes")
+    mode_line, = ax_modes.step([], [], where="post", color=COLORS["green"], lw=1.5)
+    # The legend of the data plane sits below the figure: inside, the heatmap would paint over it.
+    proxies = [Line2D([], [], ls="", marker="o", ms=5, color=COLORS["green"], label="real data"),
+               Line2D([], [], ls="", marker="o", ms=5, color=COLORS["purple"], mec="black", mew=0.3,
+                      label="generated G(z)"),
+               Line2D([], [], color="#555555", lw=0.8, label="G's warped noise grid"),
+               Line2D([], [], color="black", lw=1, marker=">", ms=4, label="push on G(z): −∂L_G/∂x"),
+               Line2D([], [], ls="", marker="o", ms=9, mfc="none", mec=COLORS["green"], label="mode covered"),
+               Line2D([], [], ls="", marker="o", ms=9, mfc="none", mec=COLORS["vermillion"],
+                      label="mode missed")]
+    fig.legend(handles=proxies, loc="outside lower center", ncols=6, fontsize=8, handletextpad=0.3,
+               columnspacing=1.0)
+    ax_modes.set_yticks(range(0, 10, 2))
+    # The settings line and the modes' heading: blank static titles keep their room in the
+    # layout, and cached bitmaps of the texts are pasted on them (see CachedText).
+    run.title = CachedText(fig.suptitle("\u2007", fontsize=10))
+    run.modes_title = CachedText(ax_modes.set_title("\u2007", fontsize=10))
+    for text in (run.title, run.modes_title):
+        fig.add_artist(text)
+    return SimpleNamespace(ax_loss=ax_loss, ax_modes=ax_modes, heat=heat, warped=warped, real=real,
+                           fake=fake, arrows=arrows, circles=circles, note=note, d_line=d_line,
+                           g_line=g_line, mode_line=mode_line, title=run.title,
+                           modes_title=run.modes_title)
+
+
+
+def _paint_plane(a: SimpleNamespace, run: GanLabRun, cover) -> bool:
+    """The data plane: D's heatmap, the warped noise grid, the points, the arrows, the modes' circles.
+
+    Returns whether everything drawn is finite.
+    """
+    gan = run.gan
+    with torch.no_grad():
+        heat = gan.probability(run.heat_points).reshape(HEAT_RES, HEAT_RES).numpy()
+        warped = gan.generator(run.grid_z).reshape(2 * GRID_LINES, -1, 2).numpy()
+        fake = gan.generator(run.shown_z).numpy()
+    shown, push = gan.generator_gradients(run.shown_z[:ARROWS])
+    shown, push = shown.numpy(), push.numpy()
+    finite = bool(np.isfinite(heat).all() and np.isfinite(fake).all() and np.isfinite(push).all())
+    if gan.diverged or not finite:
+        heat, warped, fake = np.full_like(heat, 0.5), np.zeros((0, 2, 2)), np.zeros((0, 2))
+        shown, push = np.zeros((ARROWS, 2)), np.zeros((ARROWS, 2))
+    a.note.set_text("" if finite and not gan.diverged else "diverged: press Reset")
+    a.heat.set_rgba(HEAT_LUT[np.clip(np.nan_to_num(heat * 255), 0, 255).astype(int)])
+    a.warped.set_segments(np.clip(warped, -50, 50))
+    a.real.set_data(run.shown_real[:, 0], run.shown_real[:, 1])
+    a.fake.set_data(fake[:, 0], fake[:, 1])
+    length = np.linalg.norm(push, axis=1).max(initial=0.0)  # the longest arrow is 0.6 units long
+    push = push * (0.6 / length) if length > 0 else push
+    a.arrows.set_offsets(np.clip(shown, -50, 50))
+    a.arrows.set_UVC(push[:, 0], push[:, 1])
+    n_modes = 0 if run.centers is None else len(run.centers)
+    for i, circle in enumerate(a.circles):
+        circle.set_visible(i < n_modes)
+        if i < n_modes:
+            hit = cover[1][i] >= 0.2 * len(run.check_z) / n_modes  # as modes_covered counts
+            circle.center = tuple(run.centers[i].tolist())
+            circle.set_radius(3 * gans.mode_std(run.data_name))
+            circle.set_edgecolor(COLORS["green"] if hit else COLORS["vermillion"])
+            circle.set_linestyle("-" if hit else "--")
+    return finite
+
+
+def _paint_curves(a: SimpleNamespace, run: GanLabRun) -> None:
+    """The losses and the modes covered, on an x-axis that doubles when the run outgrows it
+    (a rare full redraw)."""
+    gan, steps, right = run.gan, run.gan.steps, 500
+    while steps > right:
+        right *= 2
+    if a.ax_loss.get_xlim()[1] != right:
+        a.ax_loss.set_xlim(0, right)
+        a.ax_modes.set_xlim(0, right)
+    every = max(1, steps // 500)
+    x = np.arange(1, steps + 1)[::every]
+    a.d_line.set_data(x, np.clip(gan.history["d_loss"][::every], -1.5, 3.0))
+    a.g_line.set_data(x, np.clip(gan.history["g_loss"][::every], -1.5, 3.0))
+    a.mode_line.set_data(run.coverage_steps, run.coverage)
+
+
 def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2e-3, d_steps: int = 1,
                  loss: str = "non-saturating", steps_per_frame: int = 5, seed: int | None = None) -> TrainingPlot:
     """A 2-D GAN to watch learn, with what GAN Lab shows; Play / Pause / Step / Reset.
@@ -303,175 +471,36 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
     such chunk; Reset starts again from the initial weights. The controls act
     on the running training: change a learning rate mid-way and watch.
 
-    A :class:`~course_utils.widgets.TrainingPlot` over the running
-    :class:`course_utils.gans.GAN`; ``demo.state`` holds it (``state.gan``) and
-    the mode counts.
+    A :class:`~course_utils.widgets.TrainingPlot` over a :class:`GanLabRun`,
+    ``demo.state``: the running :class:`course_utils.gans.GAN` (``state.gan``)
+    and the mode counts.
     """
     seed = session_seed(seed)  # setup(seed=...) reaches the demo
     if distribution not in gans.DISTRIBUTIONS:
         raise ValueError(f"`distribution` must be one of {gans.DISTRIBUTIONS}, got {distribution!r}")
-    ticks = np.linspace(-LIMIT, LIMIT, HEAT_RES)
-    heat_points = torch.tensor(np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2), dtype=autoencoders.DTYPE)
-    line = torch.linspace(-1, 1, 25, dtype=autoencoders.DTYPE)
-    levels = torch.linspace(-1, 1, GRID_LINES, dtype=autoencoders.DTYPE)
-    grid_z = torch.cat([torch.stack([line, torch.full_like(line, v)], 1) for v in levels]
-                       + [torch.stack([torch.full_like(line, v), line], 1) for v in levels])
-    state = SimpleNamespace(gan=None, data_name=None, centers=None, reset=False,
-                            coverage=[], coverage_steps=[], shown_real=None, shown_z=None, check_z=None,
-                            title=None, modes_title=None)
-
-    class Run:
-        """What the Play, Step and Reset buttons drive: the GAN in ``state``."""
-
-        def step(self, n: int) -> None:
-            state.gan.step(n)
-
-        def reset(self) -> None:
-            state.reset = True  # the next frame builds a new GAN, with the controls' values
-
-        @property
-        def diverged(self) -> bool:
-            return state.gan is not None and state.gan.diverged
-
-    def new_gan(name, values):
-        data = gans.toy_data(name, 2048, seed=seed)
-        state.gan = gans.GAN(data, hidden=[64, 64], batch_size=128, seed=seed, **values)
-        state.data_name, state.centers = name, gans.mode_centers(name)
-        state.shown_real = data[:SHOWN].numpy()
-        state.shown_z = state.gan.noise(SHOWN)  # the same noise every frame: the points move smoothly
-        state.check_z = torch.rand(1024, 2, generator=torch.Generator().manual_seed(seed + 7), dtype=autoencoders.DTYPE) * 2 - 1
-        state.coverage, state.coverage_steps = [], []
-
-    def covered():
-        if state.centers is None:
-            return None
-        with torch.no_grad():
-            samples = state.gan.generator(state.check_z)
-        return gans.modes_covered(samples, state.centers, radius=3 * gans.mode_std(state.data_name))
-
-    def draw(fig):
-        grid_spec = fig.add_gridspec(2, 2, width_ratios=[1.3, 1])
-        ax = fig.add_subplot(grid_spec[:, 0])
-        ax_loss = fig.add_subplot(grid_spec[0, 1])
-        ax_modes = fig.add_subplot(grid_spec[1, 1])
-        ax.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), xlabel="$x_1$", ylabel="$x_2$", aspect="equal",
-               title="Data space")
-        ax.grid(False)
-        heat = PixelHeatmap(ax, (-LIMIT, LIMIT, -LIMIT, LIMIT))
-        ax.add_artist(heat)
-        scale = ScalarMappable(Normalize(0, 1), HEAT_CMAP)
-        fig.colorbar(scale, ax=ax, fraction=0.046, pad=0.02, label="D(x): probability real", alpha=HEAT_ALPHA)
-        warped = LineCollection([], colors="#555555", linewidths=0.6, alpha=0.8)
-        ax.add_collection(warped)
-        real, = ax.plot([], [], "o", ms=3, color=COLORS["green"], mec="white", mew=0.3)
-        fake, = ax.plot([], [], "o", ms=3, color=COLORS["purple"], mec="black", mew=0.3)
-        arrows = ax.quiver(np.zeros(ARROWS), np.zeros(ARROWS), np.zeros(ARROWS), np.zeros(ARROWS),
-                           color="black", angles="xy", scale_units="xy", scale=1, width=0.004, alpha=0.8)
-        circles = [Circle((0, 0), 0.3, fill=False, lw=1.6, visible=False) for _ in range(9)]
-        for circle in circles:
-            ax.add_patch(circle)
-        note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=14,
-                       weight="bold", color=COLORS["vermillion"])
-        ax_loss.set(xlim=(0, 500), ylim=(-1.5, 3.0), ylabel="loss", title="Losses per generator step")
-        d_line, = ax_loss.plot([], [], color=COLORS["orange"], lw=1.2, label="discriminator")
-        g_line, = ax_loss.plot([], [], color=COLORS["purple"], lw=1.2, label="generator")
-        ax_loss.legend(loc="upper right", fontsize=8, ncols=2)
-        ax_modes.set(xlim=(0, 500), ylim=(-0.5, 9.5), xlabel="generator step", ylabel="modes")
-        mode_line, = ax_modes.step([], [], where="post", color=COLORS["green"], lw=1.5)
-        # The legend of the data plane sits below the figure: inside, the heatmap would paint over it.
-        proxies = [Line2D([], [], ls="", marker="o", ms=5, color=COLORS["green"], label="real data"),
-                   Line2D([], [], ls="", marker="o", ms=5, color=COLORS["purple"], mec="black", mew=0.3,
-                          label="generated G(z)"),
-                   Line2D([], [], color="#555555", lw=0.8, label="G's warped noise grid"),
-                   Line2D([], [], color="black", lw=1, marker=">", ms=4, label="push on G(z): −∂L_G/∂x"),
-                   Line2D([], [], ls="", marker="o", ms=9, mfc="none", mec=COLORS["green"], label="mode covered"),
-                   Line2D([], [], ls="", marker="o", ms=9, mfc="none", mec=COLORS["vermillion"],
-                          label="mode missed")]
-        fig.legend(handles=proxies, loc="outside lower center", ncols=6, fontsize=8, handletextpad=0.3,
-                   columnspacing=1.0)
-        ax_modes.set_yticks(range(0, 10, 2))
-        # The settings line and the modes' heading: blank static titles keep their room in the
-        # layout, and cached bitmaps of the texts are pasted on them (see CachedText).
-        state.title = CachedText(fig.suptitle("\u2007", fontsize=10))
-        state.modes_title = CachedText(ax_modes.set_title("\u2007", fontsize=10))
-        for text in (state.title, state.modes_title):
-            fig.add_artist(text)
-        return SimpleNamespace(ax_loss=ax_loss, ax_modes=ax_modes, heat=heat, warped=warped, real=real,
-                               fake=fake, arrows=arrows, circles=circles, note=note, d_line=d_line,
-                               g_line=g_line, mode_line=mode_line, title=state.title,
-                               modes_title=state.modes_title)
+    run = GanLabRun(seed)
 
     def update(a, lr_d, lr_g, d_steps, steps_per_frame, loss, data):
         values = {"lr_d": lr_d, "lr_g": lr_g, "d_steps": d_steps, "loss": loss}
-        if state.gan is None or data != state.data_name or state.reset:
-            new_gan(data, values)
-            state.reset = False
+        if run.gan is None or data != run.data_name or run.restart:
+            run.start(data, values)
         else:
-            state.gan.set(**values)
-        gan = state.gan
-        cover = covered()
-        if cover is not None and (not state.coverage_steps or state.coverage_steps[-1] != gan.steps):
-            state.coverage.append(cover[0])
-            state.coverage_steps.append(gan.steps)
-
-        # the data plane
-        with torch.no_grad():
-            heat = gan.probability(heat_points).reshape(HEAT_RES, HEAT_RES).numpy()
-            warped = gan.generator(grid_z).reshape(2 * GRID_LINES, -1, 2).numpy()
-            fake = gan.generator(state.shown_z).numpy()
-        shown, push = gan.generator_gradients(state.shown_z[:ARROWS])
-        shown, push = shown.numpy(), push.numpy()
-        finite = bool(np.isfinite(heat).all() and np.isfinite(fake).all() and np.isfinite(push).all())
-        if gan.diverged or not finite:
-            heat, warped, fake = np.full_like(heat, 0.5), np.zeros((0, 2, 2)), np.zeros((0, 2))
-            shown, push = np.zeros((ARROWS, 2)), np.zeros((ARROWS, 2))
-        a.note.set_text("" if finite and not gan.diverged else "diverged: press Reset")
-        a.heat.set_rgba(HEAT_LUT[np.clip(np.nan_to_num(heat * 255), 0, 255).astype(int)])
-        a.warped.set_segments(np.clip(warped, -50, 50))
-        a.real.set_data(state.shown_real[:, 0], state.shown_real[:, 1])
-        a.fake.set_data(fake[:, 0], fake[:, 1])
-        length = np.linalg.norm(push, axis=1).max(initial=0.0)  # the longest arrow is 0.6 units long
-        push = push * (0.6 / length) if length > 0 else push
-        a.arrows.set_offsets(np.clip(shown, -50, 50))
-        a.arrows.set_UVC(push[:, 0], push[:, 1])
-        n_modes = 0 if state.centers is None else len(state.centers)
-        for i, circle in enumerate(a.circles):
-            circle.set_visible(i < n_modes)
-            if i < n_modes:
-                hit = cover[1][i] >= 0.2 * len(state.check_z) / n_modes  # as modes_covered counts
-                circle.center = tuple(state.centers[i].tolist())
-                circle.set_radius(3 * gans.mode_std(state.data_name))
-                circle.set_edgecolor(COLORS["green"] if hit else COLORS["vermillion"])
-                circle.set_linestyle("-" if hit else "--")
-
-        # the curves, on an x-axis that doubles when the run outgrows it (a rare full redraw)
-        steps = gan.steps
-        right = 500
-        while steps > right:
-            right *= 2
-        if a.ax_loss.get_xlim()[1] != right:
-            a.ax_loss.set_xlim(0, right)
-            a.ax_modes.set_xlim(0, right)
-        every = max(1, steps // 500)
-        x = np.arange(1, steps + 1)[::every]
-        a.d_line.set_data(x, np.clip(gan.history["d_loss"][::every], -1.5, 3.0))
-        a.g_line.set_data(x, np.clip(gan.history["g_loss"][::every], -1.5, 3.0))
-        a.mode_line.set_data(state.coverage_steps, state.coverage)
-        title = (f"discriminator: learning rate {lr_d:.4f}, {d_steps} step{'s' if d_steps > 1 else ''} "
-                 f"per generator step  ·  generator: learning rate {lr_g:.4f}, {loss} loss")
-        modes_title = (f"modes covered, of {n_modes}" if n_modes
-                       else f"no separate modes in the {data} data")
-        a.title.set_text(title)
-        a.modes_title.set_text(modes_title)
-
-        status = f"step {steps}"
-        if steps:
-            h = gan.history
+            run.gan.set(**values)
+        cover = run.covered()
+        finite = _paint_plane(a, run, cover)
+        _paint_curves(a, run)
+        n_modes = 0 if run.centers is None else len(run.centers)
+        a.title.set_text(f"discriminator: learning rate {lr_d:.4f}, {d_steps} step{'s' if d_steps > 1 else ''} "
+                         f"per generator step  ·  generator: learning rate {lr_g:.4f}, {loss} loss")
+        a.modes_title.set_text(f"modes covered, of {n_modes}" if n_modes
+                               else f"no separate modes in the {data} data")
+        status, h = f"step {run.gan.steps}", run.gan.history
+        if run.gan.steps:
             status += (f": D loss {h['d_loss'][-1]:.3f}, G loss {h['g_loss'][-1]:.3f}, "
                        f"D(x) {h['d_real'][-1]:.2f}, D(G(z)) {h['d_fake'][-1]:.2f}")
         if n_modes:
             status += f"; <b>modes covered: {cover[0]} of {n_modes}</b>"
-        if gan.diverged or not finite:
+        if run.diverged or not finite:
             status += '; <b style="color:#D55E00">diverged</b>: press Reset'
         return status
 
@@ -488,7 +517,7 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
         "data": W.Dropdown(options=list(gans.DISTRIBUTIONS), value=distribution, description="data",
                            style=style),
     }
-    demo = TrainingPlot(draw, update, controls, Run(), chunk="steps_per_frame", interval=150,
-                        figsize=(8.6, 4.4), title="A GAN in 2-D: watch it learn", kind="retrain")
-    demo.state = state
+    demo = TrainingPlot(lambda fig: _draw_gan_lab(fig, run), update, controls, run, chunk="steps_per_frame",
+                        interval=150, figsize=(8.6, 4.4), title="A GAN in 2-D: watch it learn", kind="retrain")
+    demo.state = run
     return demo
