@@ -51,14 +51,25 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
     return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-#: Hidden-layer activations ``g``: the function and its derivative *from the output* ``h = g(a)``
-#: (cheaper than from ``a``: backpropagation has ``h`` at hand).
+def _normal_cdf(a: np.ndarray) -> np.ndarray:
+    from scipy.special import erf  # imported here: scipy takes ~0.4 s to import
+
+    return 0.5 * (1.0 + erf(a / np.sqrt(2.0)))
+
+
+#: Hidden-layer activations ``g``: the function, and its derivative ``g'(a)`` written with both the
+#: pre-activation ``a`` and the output ``h = g(a)`` at hand (``1 - h²`` for tanh is cheaper than from
+#: ``a``; GELU's needs ``a``). The same functions as :data:`course_utils.activations.ACTIVATIONS`,
+#: without their argument checks (a training loop calls them thousands of times).
 HIDDEN_ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
-                                    Callable[[np.ndarray], np.ndarray]]] = {
-    "relu": (lambda a: np.maximum(a, 0.0), lambda h: (h > 0).astype(h.dtype)),  # g'(0) = 0, as PyTorch
-    "tanh": (np.tanh, lambda h: 1.0 - h * h),
-    "sigmoid": (_sigmoid, lambda h: h * (1.0 - h)),
-    "identity": (lambda a: a, np.ones_like),
+                                    Callable[[np.ndarray, np.ndarray], np.ndarray]]] = {
+    "relu": (lambda a: np.maximum(a, 0.0), lambda a, h: (h > 0).astype(h.dtype)),  # g'(0) = 0, as PyTorch
+    "tanh": (np.tanh, lambda a, h: 1.0 - h * h),
+    "sigmoid": (_sigmoid, lambda a, h: h * (1.0 - h)),
+    "identity": (lambda a: a, lambda a, h: np.ones_like(h)),
+    "leaky_relu": (lambda a: np.where(a > 0, a, 0.01 * a), lambda a, h: np.where(a > 0, 1.0, 0.01)),
+    "gelu": (lambda a: a * _normal_cdf(a),
+             lambda a, h: _normal_cdf(a) + a * np.exp(-0.5 * a * a) / np.sqrt(2.0 * np.pi)),
 }
 
 #: Output activations ``o`` and the loss each uses by default.
@@ -93,7 +104,8 @@ class MLP:
         (``[2, 1]``) is a single neuron.
     activation : str or list of str, default "relu"
         The hidden layers' activation ``g``: ``"relu"``, ``"tanh"``,
-        ``"sigmoid"`` or ``"identity"``, or a list with one per hidden layer.
+        ``"sigmoid"``, ``"identity"``, ``"leaky_relu"`` (slope 0.01) or
+        ``"gelu"``, or a list with one per hidden layer.
     output : {"sigmoid", "softmax", "identity"}, default "sigmoid"
         The output activation ``o`` and the task: ``"sigmoid"`` for two classes
         (one output, labels 0/1, binary cross-entropy), ``"softmax"`` for
@@ -201,17 +213,52 @@ class MLP:
                              f"input size layer_sizes[0], got shape {X.shape}")
         return X
 
-    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-        """Every layer's activation ``[h(0) = X, h(1), ..., h(L)]`` and the output's pre-activation.
+    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Every layer's activation ``H = [h(0) = X, ..., h(L)]`` and pre-activation ``A = [a(1), ..., a(L+1)]``.
 
         No checks: the fast path that training uses.
         """
-        h = [X]
+        H, A = [X], []
         for W, b, name in zip(self.weights, self.biases, self.activations):
-            a = h[-1] @ W.T + b  # a(k) = b(k) + W(k) h(k-1), one row per example
-            h.append(HIDDEN_ACTIVATIONS[name][0](a))  # h(k) = g(a(k))
-        a_out = h[-1] @ self.weights[-1].T + self.biases[-1]  # a(L+1)
-        return h, a_out
+            A.append(H[-1] @ W.T + b)  # a(k) = b(k) + W(k) h(k-1), one row per example
+            H.append(HIDDEN_ACTIVATIONS[name][0](A[-1]))  # h(k) = g(a(k))
+        A.append(H[-1] @ self.weights[-1].T + self.biases[-1])  # a(L+1)
+        return H, A
+
+    def forward_pass(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The forward pass, kept for backpropagation: ``H = [h(0) = X, ..., h(L)]``, ``A = [a(1), ..., a(L+1)]``.
+
+        What notebook 03's exercise builds by hand; :meth:`backward_pass` takes it on.
+
+        Examples
+        --------
+        >>> H, A = MLP([2, 3, 1], seed=0).forward_pass(np.ones((4, 2)))
+        >>> [h.shape for h in H], [a.shape for a in A]
+        ([(4, 2), (4, 3)], [(4, 3), (4, 1)])
+        """
+        return self._forward(self._check_X(X))
+
+    def backward_pass(self, H: list[np.ndarray], A: list[np.ndarray],
+                      delta_out: np.ndarray) -> list[np.ndarray]:
+        """Backpropagation: ``[δ(1), ..., δ(L+1)]``, :math:`\\boldsymbol\\delta^{(k)} = \\partial L / \\partial \\mathbf a^{(k)}`.
+
+        From :meth:`forward_pass`'s lists and :math:`\\boldsymbol\\delta^{(L+1)}` =
+        ``delta_out`` (shape of ``A[-1]``), for any loss whose gradient with
+        respect to the output pre-activation you have, by
+        :math:`\\boldsymbol\\delta^{(k-1)} = (\\mathbf W^{(k)\\top} \\boldsymbol\\delta^{(k)}) \\odot \\mathbf g'(\\mathbf a^{(k-1)})`.
+
+        Examples
+        --------
+        >>> net = MLP([2, 3, 1], activation="tanh", output="identity", seed=0)
+        >>> H, A = net.forward_pass(np.ones((4, 2)))
+        >>> [d.shape for d in net.backward_pass(H, A, np.ones((4, 1)))]
+        [(4, 3), (4, 1)]
+        """
+        deltas = [np.asarray(delta_out, dtype=float)]
+        for k in range(len(self.weights) - 1, 0, -1):  # delta(k-1) = (W(k)^T delta(k)) * g'(a(k-1))
+            g_prime = HIDDEN_ACTIVATIONS[self.activations[k - 1]][1]
+            deltas.append((deltas[-1] @ self.weights[k]) * g_prime(A[k - 1], H[k]))
+        return deltas[::-1]
 
     def _output(self, a_out: np.ndarray) -> np.ndarray:
         """f(x) = o(a(L+1)); one output (sigmoid or regression) as shape (n_samples,)."""
@@ -235,7 +282,7 @@ class MLP:
             class probabilities ``(n_samples, n_classes)`` for softmax; values for
             regression, ``(n_samples,)`` with one output, else ``(n_samples, n_outputs)``.
         """
-        return self._output(self._forward(self._check_X(X))[1])
+        return self._output(self._forward(self._check_X(X))[1][-1])
 
     def hidden(self, X: np.ndarray) -> list[np.ndarray]:
         """The activations of every hidden layer, ``[h(1), ..., h(L)]``.
@@ -304,15 +351,12 @@ class MLP:
         target = y.reshape(a_out.shape)
         return float(np.mean((a_out - target) ** 2)), 2.0 * (a_out - target) / a_out.size
 
-    def _backward(self, h: list[np.ndarray], delta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _backward(self, H: list[np.ndarray], A: list[np.ndarray],
+                  delta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """dL/dW(k) and dL/db(k) for every layer, from delta(L+1) back to layer 1."""
-        dW: list[np.ndarray] = [np.empty(0)] * len(self.weights)
-        db: list[np.ndarray] = [np.empty(0)] * len(self.weights)
-        for k in range(len(self.weights) - 1, -1, -1):
-            dW[k] = delta.T @ h[k]  # dL/dW(k) = delta(k) h(k-1)^T, summed over the batch
-            db[k] = delta.sum(axis=0)  # dL/db(k) = delta(k)
-            if k > 0:  # delta(k-1) = (W(k)^T delta(k)) * g'(a(k-1))
-                delta = (delta @ self.weights[k]) * HIDDEN_ACTIVATIONS[self.activations[k - 1]][1](h[k])
+        deltas = self.backward_pass(H, A, delta)
+        dW = [d.T @ h for d, h in zip(deltas, H)]  # dL/dW(k) = delta(k) h(k-1)^T, summed over the batch
+        db = [d.sum(axis=0) for d in deltas]  # dL/db(k) = delta(k)
         return dW, db
 
     def _penalty(self, l1: float, l2: float) -> float:
@@ -326,9 +370,9 @@ class MLP:
     def _gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0,
                    l2: float = 0.0) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
         """:meth:`gradients` without the checks (the training loop's fast path)."""
-        h, a_out = self._forward(X)
-        loss, delta = self._loss_and_delta(a_out, y)
-        dW, db = self._backward(h, delta)
+        H, A = self._forward(X)
+        loss, delta = self._loss_and_delta(A[-1], y)
+        dW, db = self._backward(H, A, delta)
         if l1 or l2:
             loss += self._penalty(l1, l2)
             for k, W in enumerate(self.weights):
@@ -413,7 +457,8 @@ class MLP:
         import torch
 
         modules = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
-                   "identity": torch.nn.Identity}
+                   "identity": torch.nn.Identity, "leaky_relu": lambda: torch.nn.LeakyReLU(0.01),
+                   "gelu": torch.nn.GELU}
         layers: list = []
         for k, (W, b) in enumerate(zip(self.weights, self.biases)):
             linear = torch.nn.Linear(W.shape[1], W.shape[0]).double()
@@ -429,7 +474,7 @@ class MLP:
         """The mean loss (no regularisation) of the network on ``(X, y)``."""
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
-        return self._loss_and_delta(self._forward(X)[1], y)[0]
+        return self._loss_and_delta(self._forward(X)[1][-1], y)[0]
 
 
 # -- training ------------------------------------------------------------------------------------

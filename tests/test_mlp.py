@@ -10,7 +10,8 @@ from course_utils.mlp import HIDDEN_ACTIVATIONS, MLP, fit, train_epoch
 from course_utils.optim import SGD, diverged
 
 TORCH_ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
-                     "identity": torch.nn.Identity}
+                     "identity": torch.nn.Identity, "leaky_relu": lambda: torch.nn.LeakyReLU(0.01),
+                     "gelu": torch.nn.GELU}
 
 
 def as_torch(net: MLP) -> torch.nn.Sequential:
@@ -87,14 +88,24 @@ def test_gradients_equal_autograd(problem, l1, l2):
         np.testing.assert_allclose(db[k], linear.bias.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
+@settings(max_examples=20, deadline=None)
+@given(problem=problems())
+def test_to_torch_is_the_same_network(problem):
+    """MLP.to_torch() computes what the independent as_torch() above does (the output's pre-activation)."""
+    net, X, _ = problem
+    Xt = torch.from_numpy(X)
+    np.testing.assert_allclose(net.to_torch()(Xt).detach().numpy(), as_torch(net)(Xt).detach().numpy(),
+                               rtol=1e-12, atol=1e-14)
+
+
 @settings(max_examples=40, deadline=None)
 @given(problem=problems())
 def test_gradients_equal_finite_differences(problem):
     """Central differences, step 1e-6, agree with backprop to 1e-5 (ReLU away from its kink)."""
     net, X, y = problem
-    hidden = net._forward(X)[0]
-    pre_activations = [h @ W.T + b for h, W, b in zip(hidden[:-1], net.weights, net.biases)]
-    if any(np.any(np.abs(a) < 1e-4) for a, g in zip(pre_activations, net.activations) if g == "relu"):
+    _, pre_activations = net.forward_pass(X)
+    if any(np.any(np.abs(a) < 1e-4) for a, g in zip(pre_activations, net.activations)
+           if g in ("relu", "leaky_relu")):
         return  # a ReLU at its kink: the derivative is not defined there
     _, dW, db = net.gradients(X, y)
     eps = 1e-6

@@ -6,6 +6,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..activations import ACTIVATIONS, softmax
+from ..mlp import MLP
 from ..plotting import COLORS
 from ..widgets import LivePlot, slider
 
@@ -144,6 +145,8 @@ def gradient_through_depth(name: str, depth: int, scale: float = 1.0, width: int
               W_{k+1}^\\top \\frac{\\partial L}{\\partial \\mathbf a_{k+1}} ,
 
     so every layer multiplies the gradient by a factor :math:`g'(\\mathbf a_k)` once more.
+    The stack is an :class:`course_utils.mlp.MLP` (its ``forward_pass`` and
+    ``backward_pass``) whose output layer sums the last hidden layer.
 
     Returns
     -------
@@ -159,28 +162,24 @@ def gradient_through_depth(name: str, depth: int, scale: float = 1.0, width: int
     >>> bool(r["grad"][0] < 1e-4 * r["grad"][-1])
     True
     """
-    g, dg = ACTIVATIONS[_choice(name, {k: k for k in ACTIVATIONS})]
+    name = _choice(name, {k: k for k in ACTIVATIONS})
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
         raise ValueError(f"`depth` must be an integer >= 1, got {depth!r}")
     if not np.isfinite(scale) or scale <= 0:
         raise ValueError(f"`scale` must be a number > 0, got {scale!r}")
     rng = np.random.default_rng(seed)
-    h = rng.normal(size=(batch, width))
+    X = rng.normal(size=(batch, width))
     weights = rng.normal(size=(depth, width, width)) * (scale / np.sqrt(width))
-    pre = []
-    for k in range(depth):  # forward, keeping every pre-activation
-        a = h @ weights[k].T
-        pre.append(a)
-        h = g(a)
-    delta = np.ones((batch, width))  # per sample, dL/dh_L = 1
-    grad, slope, dead = np.empty(depth), np.empty(depth), np.empty(depth)
-    for k in reversed(range(depth)):  # backward: the chain rule, layer by layer
-        local = dg(pre[k])
-        delta = delta * local  # dL/da_k
-        grad[k] = np.sqrt(np.mean(delta ** 2))
-        slope[k] = local.mean()
-        dead[k] = np.mean(np.all(local == 0, axis=0))
-        delta = delta @ weights[k]  # dL/dh_{k-1}
+    # The stack is an MLP whose output layer sums the last hidden layer: L = sum of f over the batch.
+    net = MLP([width] * (depth + 1) + [1], activation=name, output="identity")
+    net.weights = [*weights, np.ones((1, width))]
+    net.biases = [np.zeros(width)] * depth + [np.zeros(1)]
+    H, A = net.forward_pass(X)
+    deltas = net.backward_pass(H, A, np.ones((batch, 1)))  # dL/da(L+1) = 1 per sample
+    local = [ACTIVATIONS[name][1](a) for a in A[:-1]]  # g'(a_k)
+    grad = np.array([np.sqrt(np.mean(d ** 2)) for d in deltas[:-1]])
+    slope = np.array([g.mean() for g in local])
+    dead = np.array([np.mean(np.all(g == 0, axis=0)) for g in local])
     return {"grad": grad, "slope": slope, "dead": dead}
 
 
