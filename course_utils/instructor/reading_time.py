@@ -107,10 +107,34 @@ def reading_time(path: str | Path) -> ReadingTime:
     if path.suffix != ".ipynb":
         raise ValueError(f"`path` must be a .ipynb notebook, got {str(path)!r}")
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    minutes = [cell_minutes(cell) for cell in cells]
-    optional = optional_cells(cells)
+    pieces = [piece for cell in cells for piece in _split_at_headings(cell)]
+    minutes = [cell_minutes(piece) for piece in pieces]
+    optional = optional_cells(pieces)
     core = sum(m for m, skip in zip(minutes, optional) if not skip)
-    return ReadingTime(core=core, total=sum(minutes), core_cells=optional.count(False), cells=len(cells))
+    owners = [i for i, cell in enumerate(cells) for _ in _split_at_headings(cell)]
+    core_cells = len({i for i, skip in zip(owners, optional) if not skip})  # cells with a core piece
+    return ReadingTime(core=core, total=sum(minutes), core_cells=core_cells, cells=len(cells))
+
+
+def _split_at_headings(cell: dict) -> list[dict]:
+    """A Markdown cell cut before each of its headings (text above a *Going further* heading in the
+    same cell belongs to the section before it); any other cell as it is.
+
+    Examples
+    --------
+    >>> [p["source"] for p in _split_at_headings({"cell_type": "markdown", "source": "a\\n## B\\nb"})]
+    ['a', '## B\\nb']
+    """
+    if cell["cell_type"] != "markdown":
+        return [cell]
+    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    pieces: list[list[str]] = [[]]
+    for line in source.splitlines():
+        if _HEADING.match(line) and any(text.strip() for text in pieces[-1]):
+            pieces.append([])
+        pieces[-1].append(line)
+    return [{"cell_type": "markdown", "source": "\n".join(lines)} for lines in pieces]
+
 
 
 def main(argv: list[str] | None = None) -> int:
