@@ -72,7 +72,7 @@ def check_value(name: str, answer: Any, expected: Any, *, rtol: float = 1e-6,
     Examples
     --------
     >>> check_value("slope", 1.8, 1.8)
-    ✅ slope: exact.
+    ✓ slope: exact.
     >>> check_value("slope", 2.0, 1.8, hint="F rises 1.8 degrees per degree C")
     Traceback (most recent call last):
     ...
@@ -82,7 +82,7 @@ def check_value(name: str, answer: Any, expected: Any, *, rtol: float = 1e-6,
     if not isinstance(name, str) or not name:
         raise TypeError(f"`name` must be a non-empty string, got {name!r}")
     verdict = _compare(name, answer, expected, rtol, atol, hint)
-    print(f"✅ {name}: {verdict}.")
+    print(f"✓ {name}: {verdict}.")
 
 
 def check_function(name: str, func: Callable[..., Any], reference: Callable[..., Any],
@@ -102,7 +102,7 @@ def check_function(name: str, func: Callable[..., Any], reference: Callable[...,
     Examples
     --------
     >>> check_function("double", lambda x: 2 * x, lambda x: x + x, [(1,), (2.5,)])
-    ✅ double: exact on 2 inputs.
+    ✓ double: exact on 2 inputs.
     """
     if not callable(func):
         raise ExerciseError(f"`{name}` must be a function, got {func!r}")
@@ -120,4 +120,4 @@ def check_function(name: str, func: Callable[..., Any], reference: Callable[...,
             shown = ", ".join(np.array2string(np.asarray(a), precision=4, threshold=8) for a in args)
             raise ExerciseError(f"{exc}\nInput: {name}({shown})") from None
     verdict = "exact" if all(v == "exact" for v in verdicts) else next(v for v in verdicts if v != "exact")
-    print(f"✅ {name}: {verdict} on {len(inputs)} inputs.")
+    print(f"✓ {name}: {verdict} on {len(inputs)} inputs.")

@@ -209,17 +209,25 @@ class NetworkRegression:
         net.biases[0] = rng.uniform(-4, 4, m)
         net.weights[1] = rng.normal(0, 1 / np.sqrt(m), m)[None, :]
         net.biases[1] = np.array([float(np.mean(y))])
+        # One flat vector holds every parameter, the network's arrays are views into it: Adam then
+        # updates 4 arrays' worth of numbers in one call per step, and a snapshot is one copy.
+        self._theta = np.concatenate([p.ravel() for p in net.parameters()])
+        views, start = [], 0
+        for p in net.parameters():
+            views.append(self._theta[start:start + p.size].reshape(p.shape))
+            start += p.size
+        net.weights, net.biases = views[0::2], views[1::2]
         self.net_ = net
-        params = net.parameters()
-        steps = np.empty((self.max_iter + 1, net.n_parameters))
-        steps[0] = np.concatenate([p.ravel() for p in params])
-        adam = Adam(params, lr=self.lr)
+        steps = np.empty((self.max_iter + 1, self._theta.size))
+        steps[0] = self._theta
+        adam = Adam([self._theta], lr=self.lr)
         for t in range(1, self.max_iter + 1):
             # The rate falls from lr to 0 along half a cosine: the last steps settle
             # instead of bouncing around the minimum, as Adam at a fixed rate does.
             adam.lr = self.lr * 0.5 * (1 + np.cos(np.pi * (t - 1) / self.max_iter))
-            adam.step(net.loss_and_gradients(X, y, l2=2 * self.weight_decay)[1])
-            steps[t] = np.concatenate([p.ravel() for p in params])
+            grads = net.loss_and_gradients(X, y, l2=2 * self.weight_decay)[1]
+            adam.step([np.concatenate([g.ravel() for g in grads])])
+            steps[t] = self._theta
         self.history_ = steps  # the parameters after each step, step 0 = the start
         return self
 
@@ -230,11 +238,7 @@ class NetworkRegression:
 
     def _network_at(self, step: int | None) -> MLP:
         """The trained network with its parameters as they were after ``step`` steps."""
-        flat = self.history_[-1 if step is None else min(int(step), self.steps_)]
-        start = 0
-        for p in self.net_.parameters():
-            p[...] = flat[start:start + p.size].reshape(p.shape)
-            start += p.size
+        self._theta[...] = self.history_[-1 if step is None else min(int(step), self.steps_)]
         return self.net_
 
     def predict(self, X: np.ndarray, step: int | None = None) -> np.ndarray:

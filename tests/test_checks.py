@@ -8,7 +8,7 @@ def test_right_answer_prints_a_verdict(capsys):
     check_value("x", 1.0, 1.0)
     check_value("y", 1.0 + 1e-12, 1.0)
     out = capsys.readouterr().out.splitlines()
-    assert out == ["✅ x: exact.", "✅ y: close enough (within rtol=1e-06, atol=1e-09)."]
+    assert out == ["✓ x: exact.", "✓ y: close enough (within rtol=1e-06, atol=1e-09)."]
 
 
 def test_wrong_answer_raises_with_hint():
@@ -40,7 +40,7 @@ def test_array_mismatch_names_the_index():
 
 def test_check_function(capsys):
     check_function("sq", lambda x: x**2, lambda x: x * x, [(2.0,), (np.arange(3.0),)])
-    assert "✅ sq: exact on 2 inputs." in capsys.readouterr().out
+    assert "✓ sq: exact on 2 inputs." in capsys.readouterr().out
     with pytest.raises(ExerciseError, match=r"Input: sq\(3"):
         check_function("sq", lambda x: 2 * x, lambda x: x * x, [(2.0,), (3.0,)])
 
