@@ -62,7 +62,12 @@ def diverged(loss: float, start: float) -> bool:
     (True, False)
     >>> diverged(float("nan"), start=1.0), diverged(float("inf"), start=float("inf"))
     (True, True)
+    >>> diverged(np.array([1.0, 2e4, np.nan]), start=1.0).tolist()  # a run's losses at once
+    [False, True, True]
     """
+    if np.ndim(loss):  # a whole run's losses at once: which of them have diverged
+        with np.errstate(invalid="ignore"):
+            return ~(np.isfinite(loss) & (loss <= DIVERGENCE_FACTOR * max(start, 1.0)))
     return not (np.isfinite(loss) and loss <= DIVERGENCE_FACTOR * max(start, 1.0))
 
 

@@ -120,16 +120,17 @@ def race(surface: Surface | str, start: Sequence[float], steps: int, lr_sgd: flo
             opt = make_optimizer(name, [p], _lr_for(name, lr_sgd, lr_adaptive))
             path = np.empty((steps + 1, 2))
             path[0] = p
-            diverged_at = None
-            start_gap = surface.f(p[0], p[1]) - surface.f_min
             for k in range(1, steps + 1):
                 opt.step([surface.grad(p[0], p[1])])
-                if diverged(surface.f(p[0], p[1]) - surface.f_min, start_gap):
-                    diverged_at = k
-                    break
                 path[k] = p
-            path = path[:k] if diverged_at else path
-            runs[name] = Run(path, surface.f(path[:, 0], path[:, 1]) - surface.f_min, diverged_at)
+                if not np.isfinite(p).all():  # nothing more to see: NaN stays NaN
+                    path = path[:k + 1]
+                    break
+            gap = surface.f(path[:, 0], path[:, 1]) - surface.f_min
+            # The first step whose loss diverged ends the run, that step left out.
+            bad = np.flatnonzero(diverged(gap, gap[0]))
+            diverged_at = int(bad[0]) if len(bad) else None
+            runs[name] = Run(path[:diverged_at], gap[:diverged_at], diverged_at)
     return runs
 
 
