@@ -97,6 +97,15 @@ def _lr_for(name: str, lr_sgd: float, lr_adaptive: float) -> float:
     return lr_adaptive if name in ADAPTIVE else lr_sgd
 
 
+def _run(surface: Surface, path: np.ndarray) -> Run:
+    """A racer's :class:`Run` from its path: cut before the first step whose loss above the
+    minimum :func:`course_utils.optim.diverged` from the start's."""
+    gap = surface.f(path[:, 0], path[:, 1]) - surface.f_min
+    bad = np.flatnonzero(diverged(gap, gap[0]))
+    diverged_at = int(bad[0]) if len(bad) else None
+    return Run(path[:diverged_at], gap[:diverged_at], diverged_at)
+
+
 def race(surface: Surface | str, start: Sequence[float], steps: int, lr_sgd: float, lr_adaptive: float,
          names: Sequence[str] = tuple(OPTIMIZERS)) -> dict[str, Run]:
     """Run each optimizer in ``names`` from ``start`` for ``steps`` steps, with our optimizers.
@@ -126,11 +135,7 @@ def race(surface: Surface | str, start: Sequence[float], steps: int, lr_sgd: flo
                 if not np.isfinite(p).all():  # nothing more to see: NaN stays NaN
                     path = path[:k + 1]
                     break
-            gap = surface.f(path[:, 0], path[:, 1]) - surface.f_min
-            # The first step whose loss diverged ends the run, that step left out.
-            bad = np.flatnonzero(diverged(gap, gap[0]))
-            diverged_at = int(bad[0]) if len(bad) else None
-            runs[name] = Run(path[:diverged_at], gap[:diverged_at], diverged_at)
+            runs[name] = _run(surface, path)
     return runs
 
 
@@ -145,17 +150,13 @@ def torch_race(surface: Surface | str, start: Sequence[float], steps: int, lr_sg
         p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
         opt = make_torch_optimizer(name, [p], _lr_for(name, lr_sgd, lr_adaptive))
         path = [p.detach().numpy().copy()]
-        start_gap = surface.f(*path[0]) - surface.f_min
-        diverged_at = None
-        for k in range(1, steps + 1):
+        for _ in range(steps):
             opt.zero_grad()
             surface.f(p[0], p[1]).backward()
             opt.step()
-            point = p.detach().numpy().copy()
-            if diverged(surface.f(*point) - surface.f_min, start_gap):
-                diverged_at = k
+            path.append(p.detach().numpy().copy())
+            if not np.isfinite(path[-1]).all():  # nothing more to see: NaN stays NaN
                 break
-            path.append(point)
-        path = np.array(path)
-        runs[name] = Run(path, surface.f(path[:, 0], path[:, 1]) - surface.f_min, diverged_at)
+        with np.errstate(all="ignore"):
+            runs[name] = _run(surface, np.array(path))
     return runs

@@ -107,11 +107,10 @@ def reading_time(path: str | Path) -> ReadingTime:
     if path.suffix != ".ipynb":
         raise ValueError(f"`path` must be a .ipynb notebook, got {str(path)!r}")
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    pieces = [piece for cell in cells for piece in _split_at_headings(cell)]
+    owners, pieces = zip(*[(i, piece) for i, cell in enumerate(cells) for piece in _split_at_headings(cell)])
     minutes = [cell_minutes(piece) for piece in pieces]
-    optional = optional_cells(pieces)
+    optional = optional_cells(list(pieces))
     core = sum(m for m, skip in zip(minutes, optional) if not skip)
-    owners = [i for i, cell in enumerate(cells) for _ in _split_at_headings(cell)]
     core_cells = len({i for i, skip in zip(owners, optional) if not skip})  # cells with a core piece
     return ReadingTime(core=core, total=sum(minutes), core_cells=core_cells, cells=len(cells))
 
