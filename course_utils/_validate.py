@@ -31,7 +31,7 @@ def as_float_array(value: Any, name: str, *, ndim: int | None = None,
         raise ValueError(f"`{name}` must have {ndim} dimension(s), got shape {arr.shape}")
     if not allow_empty and arr.size == 0:
         raise ValueError(f"`{name}` must not be empty")
-    if finite and not np.all(np.isfinite(arr)):
+    if finite and not np.isfinite(arr).all():
         raise ValueError(f"`{name}` contains NaN or infinity")
     return arr
 

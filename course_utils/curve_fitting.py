@@ -161,6 +161,15 @@ class PolynomialRegression:
         return f"PolynomialRegression(degree={self.degree})"
 
 
+def _views(flat: np.ndarray, params: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Views into ``flat`` shaped like ``[W(1), b(1), W(2), ...]``, as (weights, biases)."""
+    views, start = [], 0
+    for p in params:
+        views.append(flat[start:start + p.size].reshape(p.shape))
+        start += p.size
+    return views[0::2], views[1::2]
+
+
 class NetworkRegression:
     """One hidden layer of ``width`` tanh units and a linear output, trained by full-batch Adam.
 
@@ -209,24 +218,23 @@ class NetworkRegression:
         net.biases[0] = rng.uniform(-4, 4, m)
         net.weights[1] = rng.normal(0, 1 / np.sqrt(m), m)[None, :]
         net.biases[1] = np.array([float(np.mean(y))])
-        # One flat vector holds every parameter, the network's arrays are views into it: Adam then
-        # updates 4 arrays' worth of numbers in one call per step, and a snapshot is one copy.
+        # One flat vector holds every parameter, and one every gradient; the network's arrays are
+        # views into them: Adam updates all the numbers in one call per step, a snapshot is one copy.
         self._theta = np.concatenate([p.ravel() for p in net.parameters()])
-        views, start = [], 0
-        for p in net.parameters():
-            views.append(self._theta[start:start + p.size].reshape(p.shape))
-            start += p.size
-        net.weights, net.biases = views[0::2], views[1::2]
+        gradient = np.empty_like(self._theta)
+        net.weights, net.biases = _views(self._theta, net.parameters())
+        gradient_views = [g for pair in zip(*_views(gradient, net.parameters())) for g in pair]
         self.net_ = net
         steps = np.empty((self.max_iter + 1, self._theta.size))
         steps[0] = self._theta
         adam = Adam([self._theta], lr=self.lr)
-        for t in range(1, self.max_iter + 1):
-            # The rate falls from lr to 0 along half a cosine: the last steps settle
-            # instead of bouncing around the minimum, as Adam at a fixed rate does.
-            adam.lr = self.lr * 0.5 * (1 + np.cos(np.pi * (t - 1) / self.max_iter))
-            grads = net.loss_and_gradients(X, y, l2=2 * self.weight_decay)[1]
-            adam.step([np.concatenate([g.ravel() for g in grads])])
+        # The rate falls from lr to 0 along half a cosine: the last steps settle
+        # instead of bouncing around the minimum, as Adam at a fixed rate does.
+        rates = self.lr * 0.5 * (1 + np.cos(np.pi * np.arange(self.max_iter) / self.max_iter))
+        for t, rate in enumerate(rates.tolist(), start=1):
+            adam.lr = rate
+            net.loss_and_gradients(X, y, l2=2 * self.weight_decay, out=gradient_views)
+            adam.step([gradient])
             steps[t] = self._theta
         self.history_ = steps  # the parameters after each step, step 0 = the start
         return self

@@ -93,6 +93,11 @@ def _softplus(a: np.ndarray) -> np.ndarray:
     return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
 
 
+def _mean(a: np.ndarray) -> np.floating:
+    """``np.mean(a)``, the same sum and division, without its Python overhead (training's hot path)."""
+    return a.sum() / a.size
+
+
 class MLP:
     """A fully connected network: ``layer_sizes[0]`` inputs, hidden layers, an output layer.
 
@@ -329,54 +334,60 @@ class MLP:
             z = a_out[:, 0]
             p = _sigmoid(z)
             if self.loss == "cross_entropy":  # -[y log p + (1-y) log(1-p)] = softplus(z) - y z
-                loss = np.mean(_softplus(z) - y * z)
+                loss = _mean(_softplus(z) - y * z)
                 delta = (p - y) / n
             else:  # (p - y)², through the sigmoid: dp/dz = p (1 - p)
-                loss = np.mean((p - y) ** 2)
+                loss = _mean((p - y) ** 2)
                 delta = 2.0 * (p - y) * p * (1.0 - p) / n
             return float(loss), delta[:, None]
         if self.output == "softmax":
             P = _softmax(a_out)
             rows = np.arange(n)
             if self.loss == "cross_entropy":  # -log P[y]
-                loss = -np.mean(_log_softmax(a_out)[rows, y])
+                loss = -_mean(_log_softmax(a_out)[rows, y])
                 delta = P.copy()
                 delta[rows, y] -= 1.0  # P - one_hot(y)
                 return float(loss), delta / n
             one_hot = np.zeros_like(P)
             one_hot[rows, y] = 1.0
-            loss = np.mean((P - one_hot) ** 2)
+            loss = _mean((P - one_hot) ** 2)
             dP = 2.0 * (P - one_hot) / P.size
             return float(loss), P * (dP - np.sum(dP * P, axis=1, keepdims=True))  # softmax's Jacobian
-        target = y.reshape(a_out.shape)
-        return float(np.mean((a_out - target) ** 2)), 2.0 * (a_out - target) / a_out.size
+        error = a_out - y.reshape(a_out.shape)
+        return float(_mean(error * error)), 2.0 * error / error.size
 
-    def _backward(self, H: list[np.ndarray], A: list[np.ndarray],
-                  delta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """dL/dW(k) and dL/db(k) for every layer, from delta(L+1) back to layer 1."""
+    def _backward(self, H: list[np.ndarray], A: list[np.ndarray], delta: np.ndarray,
+                  out: list[np.ndarray] | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """dL/dW(k) and dL/db(k) for every layer, from delta(L+1) back to layer 1 (into ``out``'s
+        arrays, in :meth:`parameters` order, if given)."""
         deltas = self.backward_pass(H, A, delta)
-        dW = [d.T @ h for d, h in zip(deltas, H)]  # dL/dW(k) = delta(k) h(k-1)^T, summed over the batch
-        db = [d.sum(axis=0) for d in deltas]  # dL/db(k) = delta(k)
+        out = out or [None] * (2 * len(deltas))
+        # dL/dW(k) = delta(k) h(k-1)^T and dL/db(k) = delta(k), each summed over the batch
+        dW = [np.matmul(d.T, h, out=o) for d, h, o in zip(deltas, H, out[0::2])]
+        db = [d.sum(axis=0, out=o) for d, o in zip(deltas, out[1::2])]
         return dW, db
 
     def _penalty(self, l1: float, l2: float) -> float:
         total = 0.0
         if l1:
-            total += l1 * sum(np.abs(W).sum() for W in self.weights)
+            total += l1 * sum([np.abs(W).sum() for W in self.weights])
         if l2:
-            total += 0.5 * l2 * sum((W * W).sum() for W in self.weights)
+            total += 0.5 * l2 * sum([(W * W).sum() for W in self.weights])
         return float(total)
 
-    def _gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0,
-                   l2: float = 0.0) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+    def _gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0, l2: float = 0.0,
+                   out: list[np.ndarray] | None = None) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
         """:meth:`gradients` without the checks (the training loop's fast path)."""
         H, A = self._forward(X)
         loss, delta = self._loss_and_delta(A[-1], y)
-        dW, db = self._backward(H, A, delta)
+        dW, db = self._backward(H, A, delta, out)
         if l1 or l2:
             loss += self._penalty(l1, l2)
             for k, W in enumerate(self.weights):
-                dW[k] = dW[k] + l1 * np.sign(W) + l2 * W
+                if l1:
+                    np.add(dW[k], l1 * np.sign(W), out=dW[k])
+                if l2:
+                    np.add(dW[k], l2 * W, out=dW[k])
         return loss, dW, db
 
     def gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0,
@@ -424,12 +435,15 @@ class MLP:
                 raise ValueError(f"`{name}` must be a number >= 0, got {rate!r}")
         return self._gradients(X, y, float(l1), float(l2))
 
-    def loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0,
-                           l2: float = 0.0) -> tuple[float, list[np.ndarray]]:
+    def loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0, l2: float = 0.0,
+                           out: list[np.ndarray] | None = None) -> tuple[float, list[np.ndarray]]:
         """The loss and its gradients in the order of :meth:`parameters`: what an optimizer's ``step`` takes.
 
         :meth:`gradients` without its checks, for training loops that checked
         ``X`` and ``y`` once (as :func:`fit` does) and take thousands of steps.
+        With ``out`` (arrays shaped like :meth:`parameters`, for instance views
+        into one flat vector) the gradients are written there, as NumPy's
+        ``out=`` does, instead of into new arrays.
 
         Examples
         --------
@@ -438,7 +452,7 @@ class MLP:
         >>> round(loss, 4), [g.shape for g in grads]
         (0.5463, [(2, 2), (2,), (1, 2), (1,)])
         """
-        loss, dW, db = self._gradients(X, y, l1, l2)
+        loss, dW, db = self._gradients(X, y, l1, l2, out)
         return loss, [g for pair in zip(dW, db) for g in pair]
 
     def to_torch(self):

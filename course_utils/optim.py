@@ -19,6 +19,7 @@ amsgrad), checked step by step in ``tests/test_optim.py``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -65,10 +66,10 @@ def diverged(loss: float, start: float) -> bool:
     >>> diverged(np.array([1.0, 2e4, np.nan]), start=1.0).tolist()  # a run's losses at once
     [False, True, True]
     """
-    if np.ndim(loss):  # a whole run's losses at once: which of them have diverged
+    if isinstance(loss, np.ndarray) and loss.ndim:  # a whole run's losses at once: which diverged
         with np.errstate(invalid="ignore"):
             return ~(np.isfinite(loss) & (loss <= DIVERGENCE_FACTOR * max(start, 1.0)))
-    return not (np.isfinite(loss) and loss <= DIVERGENCE_FACTOR * max(start, 1.0))
+    return not (math.isfinite(loss) and loss <= DIVERGENCE_FACTOR * max(start, 1.0))
 
 
 def _rate(value: float, name: str, *, below_one: bool = False) -> float:
@@ -122,7 +123,17 @@ class Optimizer:
     def reset(self) -> None:
         """Forget the history: zero every running average and the step count."""
         self.t = 0
-        self.state = [self._new_state(p) for p in self.params]
+        # Each running average of all the parameters lives in one flat array, and each
+        # parameter's state is a view into it: a step then updates every parameter with a
+        # few NumPy calls on the whole vector instead of the same calls once per parameter
+        # (the same numbers, as the updates are element by element).
+        sizes = [p.size for p in self.params]
+        self._flat_state = self._new_state(np.zeros(sum(sizes), dtype=self.params[0].dtype))
+        self._slices = [slice(end - n, end) for n, end in zip(sizes, np.cumsum(sizes))]
+        self.state = [{name: avg[part].reshape(p.shape) for name, avg in self._flat_state.items()}
+                      for p, part in zip(self.params, self._slices)]
+        self._fused = (len(self.params) > 1 and bool(self._flat_state)
+                       and len({p.dtype for p in self.params}) == 1)
 
     def step(self, grads: Sequence[np.ndarray]) -> None:
         """Take one step: update every parameter in place from its gradient.
@@ -145,8 +156,14 @@ class Optimizer:
                 raise ValueError(f"`grads[{i}]` must have the shape of `params[{i}]`, {p.shape}, got {g.shape}")
             checked.append(g)
         self.t += 1
-        for p, g, state in zip(self.params, checked, self.state):
-            self._update(p, g, state)
+        if not self._fused:  # one parameter, or no state to share: one update each
+            for p, g, state in zip(self.params, checked, self.state):
+                self._update(p, g, state)
+            return
+        flat = np.concatenate([p.ravel() for p in self.params])
+        self._update(flat, np.concatenate([g.ravel() for g in checked]), self._flat_state)
+        for p, part in zip(self.params, self._slices):
+            p[...] = flat[part].reshape(p.shape)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:  # pragma: no cover
         raise NotImplementedError

@@ -156,6 +156,28 @@ def test_several_parameters_updated_in_place():
     np.testing.assert_allclose(b, tb.detach().numpy(), rtol=1e-9)
 
 
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, 0.05, momentum=0.9, nesterov=True),
+                                  lambda ps: RMSProp(ps, 0.01), lambda ps: Adam(ps, 0.01)])
+def test_several_parameters_step_as_if_one_at_a_time(make):
+    """The step on all parameters at once (one flat state) gives exactly the numbers, to the last
+    bit, of one update per parameter; each parameter's state is a view that shows its part."""
+    rng = np.random.default_rng(1)
+    shapes = [(4, 3), (4,), (1, 4), (1,)]
+    params = [rng.normal(size=s) for s in shapes]
+    together, one_by_one = [p.copy() for p in params], [p.copy() for p in params]
+    opt = make(together)
+    singles = [make([p]) for p in one_by_one]
+    for _ in range(20):
+        grads = [rng.normal(size=s) for s in shapes]
+        opt.step(grads)
+        for single, g in zip(singles, grads):
+            single.step([g])
+    for a, b in zip(together, one_by_one):
+        assert a.tobytes() == b.tobytes()
+    for state, single in zip(opt.state, singles):
+        assert {k: v.tobytes() for k, v in state.items()} == {k: v.tobytes() for k, v in single.state[0].items()}
+
+
 def test_reset_zeroes_the_state():
     w = np.array([1.0, -1.0])
     for opt in (SGD([w], 0.1, momentum=0.9), RMSProp([w], 0.1), Adam([w], 0.1)):
