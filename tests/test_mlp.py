@@ -89,6 +89,26 @@ def test_gradients_equal_autograd(problem, l1, l2):
 
 
 @settings(max_examples=20, deadline=None)
+@given(problem=problems(), l1=st.sampled_from([0.0, 0.01]), l2=st.sampled_from([0.0, 0.1]))
+def test_loss_and_gradients_in_parameter_order_and_into_given_arrays(problem, l1, l2):
+    """loss_and_gradients is gradients() in parameters() order; with out= it fills those arrays, bit for bit."""
+    net, X, y = problem
+    loss, dW, db = net.gradients(X, y, l1=l1, l2=l2)
+    expected = [g for pair in zip(dW, db) for g in pair]
+    flat = np.full(net.n_parameters, np.nan)
+    views, start = [], 0
+    for p in net.parameters():
+        views.append(flat[start:start + p.size].reshape(p.shape))
+        start += p.size
+    for out in (None, views):
+        got_loss, grads = net.loss_and_gradients(X, y, l1, l2, out=out)
+        assert got_loss == loss
+        assert [g.tobytes() for g in grads] == [g.tobytes() for g in expected]
+    assert all(g is v for g, v in zip(grads, views))
+    assert flat.tobytes() == np.concatenate([g.ravel() for g in expected]).tobytes()
+
+
+@settings(max_examples=20, deadline=None)
 @given(problem=problems())
 def test_to_torch_is_the_same_network(problem):
     """MLP.to_torch() computes what the independent as_torch() above does (the output's pre-activation)."""
