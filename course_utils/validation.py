@@ -408,7 +408,7 @@ class CrossValidation:
     scores: np.ndarray  # the test score of each fold
     train_scores: np.ndarray  # the same model's score on its own training set
     folds: Folds = field(repr=False)
-    models: list = field(repr=False)
+    models: list | None = field(default=None, repr=False)  # the trained models, if asked for
 
     @property
     def mean(self) -> float:
@@ -424,8 +424,8 @@ class CrossValidation:
 def cross_validate(make_model: Callable[[], Any], X: Any, y: Any, k: int = 10, *,
                    shuffle: bool = False, seed: int | None = None, stratify: bool = False,
                    folds: Folds | None = None,
-                   scoring: Callable[[Any, np.ndarray, np.ndarray], float] | None = None
-                   ) -> CrossValidation:
+                   scoring: Callable[[Any, np.ndarray, np.ndarray], float] | None = None,
+                   return_models: bool = False) -> CrossValidation:
     """Train a fresh model on each fold's training part and score it on the fold's test block.
 
     .. math::
@@ -453,12 +453,16 @@ def cross_validate(make_model: Callable[[], Any], X: Any, y: Any, k: int = 10, *
     scoring : callable ``scoring(model, X, y) -> float``, optional
         How to score a trained model (a scikit-learn scorer fits); the
         default is ``model.score(X, y)``.
+    return_models : bool, default False
+        Keep the ``k`` trained models in the result (scikit-learn's
+        ``return_estimator``). Off by default: each is dropped once scored,
+        so a cross-validation holds one model in memory at a time.
 
     Returns
     -------
     CrossValidation
-        ``scores`` (one per fold), ``train_scores``, ``folds``, ``models``, and
-        the properties ``mean`` and ``std``.
+        ``scores`` (one per fold), ``train_scores``, ``folds``, ``models``
+        (``None`` unless ``return_models``), and the properties ``mean`` and ``std``.
 
     Examples
     --------
@@ -489,12 +493,12 @@ def cross_validate(make_model: Callable[[], Any], X: Any, y: Any, k: int = 10, *
             raise ValueError("`folds` must hold at least one (train, test) pair")
 
     score = scoring or (lambda model, X_part, y_part: model.score(X_part, y_part))
-    scores, train_scores, models = [], [], []
+    scores, train_scores, models, previous = [], [], [], None
     for number, (train, test) in enumerate(folds):
         if len(train) == 0 or len(test) == 0:
             raise ValueError(f"fold {number} has an empty training or test set")
         model = make_model()
-        if any(model is earlier for earlier in models):
+        if model is previous:
             raise ValueError("`make_model` returned the same model twice: it must build a new one "
                              "each call (e.g. `lambda: Model()`, not a model object)")
         for method in ("fit",) if scoring is not None else ("fit", "score"):
@@ -504,8 +508,11 @@ def cross_validate(make_model: Callable[[], Any], X: Any, y: Any, k: int = 10, *
         model.fit(X[train], y[train])
         scores.append(float(score(model, X[test], y[test])))
         train_scores.append(float(score(model, X[train], y[train])))
-        models.append(model)
-    return CrossValidation(np.array(scores), np.array(train_scores), folds, models)
+        if return_models:
+            models.append(model)
+        previous = model
+    return CrossValidation(np.array(scores), np.array(train_scores), folds,
+                           models if return_models else None)
 
 
 class OneStandardError(NamedTuple):

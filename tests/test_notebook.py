@@ -63,3 +63,13 @@ def test_setup_fixes_the_blas_threads():
 def test_bad_threads():
     with pytest.raises(ValueError, match="`threads` must be a positive integer, got 0"):
         seed_everything(0, threads=0)
+
+
+def test_big_freed_arrays_go_back_to_the_system():
+    """On Linux with glibc, setup() fixes malloc's mmap threshold (a lean kernel; elsewhere a no-op)."""
+    import platform
+
+    from course_utils.notebook import _return_freed_arrays
+
+    expected = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert _return_freed_arrays() is expected

@@ -173,10 +173,11 @@ def test_stratified_cross_validate_equals_sklearn_default_for_classifiers():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 2))
     y = (X[:, 0] + 0.8 * rng.normal(size=60) > 0.5).astype(int)
-    ours = V.cross_validate(LogisticRegression, X, y, k=5, stratify=True)
+    ours = V.cross_validate(LogisticRegression, X, y, k=5, stratify=True, return_models=True)
     np.testing.assert_allclose(ours.scores, cross_val_score(LogisticRegression(), X, y, cv=5),
                                rtol=0, atol=1e-12)
     assert len(ours.models) == 5 and len({id(m) for m in ours.models}) == 5
+    assert V.cross_validate(LogisticRegression, X, y, k=5).models is None  # dropped once scored
 
 
 def test_cross_validate_with_given_folds_and_train_scores():
