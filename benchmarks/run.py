@@ -41,6 +41,7 @@ TARGET_MS = {"analytic": 50.0, "retrain": 300.0}
 TARGET_MS_BY_DEMO = {"generative.latent_demo": 17.0}
 TARGET_FRAME_MS = 100.0  # one training frame: some training plus the redraw of everything
 TARGET_SPEEDUP = 3.0
+TARGET_EPOCH_RATIO = 5.0  # our NumPy epoch against MLPClassifier.partial_fit's
 TARGET_NOTEBOOK_S = 60.0
 TARGET_IMPORT_S = 0.5
 
@@ -175,7 +176,8 @@ def print_table(report: dict) -> None:
     speed = frames["epoch_vs_partial_fit"]
     print(f"\nOne epoch, our MLP {speed['ours_ms']:.2f} ms vs MLPClassifier.partial_fit "
           f"{speed['sklearn_ms']:.2f} ms: ours {speed['ratio']:.1f}x as fast "
-          f"{'✅' if speed['ratio'] >= 1 else '❌'} (≥ 1x)")
+          f"{'✅' if speed['ratio'] >= TARGET_EPOCH_RATIO else '❌'} (≥ {TARGET_EPOCH_RATIO:.0f}x); "
+          f"a PyTorch loop on the same network {speed['torch_ms']:.2f} ms ({speed['torch_ratio']:.1f}x ours)")
     print("\n## Notebooks (fresh kernel, top to bottom)\n")
     print("| notebook | time | target |")
     print("|---|---:|---|")

@@ -45,10 +45,11 @@ __all__ = ["MLP", "HIDDEN_ACTIVATIONS", "OUTPUTS", "LOSSES", "train_epoch", "fit
 
 
 # -- activations, as (g(a), g'(a) written with h = g(a)) -------------------------------------------
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-a), without overflow: e^-|a| never exceeds 1."""
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+def _sigmoid(a: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
+    """1 / (1 + e^-a), without overflow: e^-|a| never exceeds 1 (pass ``e`` if you have it)."""
+    e = np.exp(-np.abs(a)) if e is None else e
+    one_plus_e = 1.0 + e
+    return np.where(a >= 0, 1.0 / one_plus_e, e / one_plus_e)
 
 
 def _normal_cdf(a: np.ndarray) -> np.ndarray:
@@ -88,14 +89,14 @@ def _log_softmax(a: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
-def _softplus(a: np.ndarray) -> np.ndarray:
-    """log(1 + e^a), computed without overflow."""
-    return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
+def _softplus(a: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
+    """log(1 + e^a), computed without overflow (``e`` = e^-|a|, if you have it)."""
+    return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)) if e is None else e)
 
 
 def _mean(a: np.ndarray) -> np.floating:
     """``np.mean(a)``, the same sum and division, without its Python overhead (training's hot path)."""
-    return a.sum() / a.size
+    return np.add.reduce(a, axis=None) / a.size
 
 
 class MLP:
@@ -332,9 +333,10 @@ class MLP:
         n = a_out.shape[0]
         if self.output == "sigmoid":
             z = a_out[:, 0]
-            p = _sigmoid(z)
+            e = np.exp(-np.abs(z))  # both the sigmoid and the softplus need it
+            p = _sigmoid(z, e)
             if self.loss == "cross_entropy":  # -[y log p + (1-y) log(1-p)] = softplus(z) - y z
-                loss = _mean(_softplus(z) - y * z)
+                loss = _mean(_softplus(z, e) - y * z)
                 delta = (p - y) / n
             else:  # (p - y)², through the sigmoid: dp/dz = p (1 - p)
                 loss = _mean((p - y) ** 2)
@@ -364,7 +366,7 @@ class MLP:
         out = out or [None] * (2 * len(deltas))
         # dL/dW(k) = delta(k) h(k-1)^T and dL/db(k) = delta(k), each summed over the batch
         dW = [np.matmul(d.T, h, out=o) for d, h, o in zip(deltas, H, out[0::2])]
-        db = [d.sum(axis=0, out=o) for d, o in zip(deltas, out[1::2])]
+        db = [np.add.reduce(d, axis=0, out=o) for d, o in zip(deltas, out[1::2])]
         return dW, db
 
     def _penalty(self, l1: float, l2: float) -> float:
@@ -526,12 +528,14 @@ def train_epoch(net: MLP, X: np.ndarray, y: np.ndarray, optimizer: Any, batch_si
     from .optim import diverged
 
     n = len(X)
-    order = rng.permutation(n) if rng is not None else np.arange(n)
+    if rng is not None:  # shuffled once, then each batch is a slice (a view, no copy)
+        order = rng.permutation(n)
+        X, y = X[order], y[order]
     losses = [] if batch_losses is None else batch_losses
     first = len(losses)
     for start in range(0, n, batch_size):
-        batch = order[start:start + batch_size]
-        loss, grads = net.loss_and_gradients(X[batch], y[batch], l1, l2)
+        loss, grads = net.loss_and_gradients(X[start:start + batch_size], y[start:start + batch_size],
+                                             l1, l2)
         if diverged(loss, start_loss):
             return float(loss)
         optimizer.step(grads)

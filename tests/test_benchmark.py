@@ -38,3 +38,5 @@ def test_timing_helpers_run():
     speed = epoch_speed(repeats=3)
     assert speed["ours_ms"] > 0 and speed["sklearn_ms"] > 0
     assert speed["ratio"] == pytest.approx(speed["sklearn_ms"] / speed["ours_ms"])
+    assert speed["torch_ms"] > 0
+    assert speed["torch_ratio"] == pytest.approx(speed["torch_ms"] / speed["ours_ms"])
