@@ -372,6 +372,7 @@ def _draw_gan_lab(fig, run: GanLabRun) -> SimpleNamespace:
     note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=14,
                    weight="bold", color=COLORS["vermillion"])
     ax_loss.set(xlim=(0, 500), ylim=(-1.5, 3.0), ylabel="loss", title="Losses per generator step")
+    ax_loss.tick_params(labelbottom=False)  # the same steps as the modes below, labelled there
     d_line, = ax_loss.plot([], [], color=COLORS["orange"], lw=1.2, label="discriminator")
     g_line, = ax_loss.plot([], [], color=COLORS["purple"], lw=1.2, label="generator")
     ax_loss.legend(loc="upper right", fontsize=8, ncols=2)

@@ -31,7 +31,8 @@ def line_fit_demo(w: float = 1.0, b: float = 10.0) -> LivePlot:
         line, = ax.plot(grid, grid, color=COLORS["blue"], label="our neuron")
         errors, = ax.plot([], [], color=COLORS["vermillion"], lw=1.5, label="errors")
         text = ax.text(0.03, 0.95, "", transform=ax.transAxes, va="top", fontsize=12)
-        ax.legend(loc="lower right")
+        # Beside the plot: inside, some (w, b) would draw the line under it.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
         return {"line": line, "errors": errors, "text": text}
 
     def update(artists, w, b):
