@@ -181,8 +181,9 @@ class LivePlot:
         heading = [W.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
         heading += self.header()
         if self.figsize[0] <= 6.5:
+            # the panel takes the room the figure leaves, up to 360 px (its sliders' tracks grow)
             panel = W.VBox(heading + list(self.controls.values()),
-                           layout=W.Layout(min_width="300px", max_width="360px"))
+                           layout=W.Layout(min_width="300px", max_width="360px", flex="1 1 300px"))
             return W.HBox([panel, W.VBox([self.image, self.status])])
         for control in self.controls.values():
             control.layout.width = "340px"

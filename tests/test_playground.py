@@ -81,7 +81,7 @@ def test_default_and_layout(pg):
     assert bundle["text/plain"] == repr(pg)
     first = sliders_in_order(pg.widget)[0]
     assert first is pg.controls["ratio"]  # the browser test moves it: the picture must change
-    assert first.layout.width == "230px"  # the playground's own layout, not LivePlot's
+    assert first.layout.width == "336px"  # the playground's own layout, not LivePlot's
     before = pg.image.value
     pg.set(ratio=60)
     assert pg.image.value != before and pg.session.train.sum() == 300

@@ -121,8 +121,11 @@ def threshold_demo(y_true: np.ndarray | None = None, y_score: np.ndarray | None 
                 f"specificity <b>{spec:.3f}</b>, F1 <b>{_fmt(f1(y_true, y_pred, zero_division=undefined))}</b>")
 
     controls = {"threshold": slider(threshold, 0.0, 1.0, 0.01, "threshold on P(malignant)")}
-    return LivePlot(draw, update, controls, figsize=(8.0, 5.0),
+    demo = LivePlot(draw, update, controls, figsize=(8.0, 5.0),
                     title="Move the threshold: confusion matrix, ROC and PR point")
+    # as wide as the figure: a track of about 530 px, some 5 px a step
+    controls["threshold"].layout.width, controls["threshold"].layout.max_width = "100%", "800px"
+    return demo
 
 
 def rates_at_proportion(tpr, fpr, proportion) -> tuple[np.ndarray, np.ndarray]:
@@ -248,5 +251,8 @@ def imbalance_demo(y_true: np.ndarray | None = None, y_score: np.ndarray | None 
 
     controls = {"proportion": slider(proportion, 0.01, 0.99, 0.01, "proportion of positives p"),
                 "threshold": slider(threshold, 0.0, 1.0, 0.01, "threshold on P(malignant)")}
-    return LivePlot(draw, update, controls, figsize=(10.0, 3.5),
+    demo = LivePlot(draw, update, controls, figsize=(10.0, 3.5),
                     title="Class imbalance: accuracy's paradox")
+    for control in controls.values():  # two in a row of 930 px, each track about 190 px
+        control.layout.width = "460px"
+    return demo

@@ -209,8 +209,11 @@ def network_demo(width: int = 50, stop_after: int = 2000, points: int = 15, nois
                                          description="weight decay λ", readout_format=".1e",
                                          style={"description_width": "initial"}),
     }
-    return LivePlot(draw, update, controls, figsize=(9.5, 4.0),
+    demo = LivePlot(draw, update, controls, figsize=(9.5, 4.0),
                     title="Overfitting: a small network trained on noisy data", kind="retrain")
+    for control in controls.values():  # two in a row of 930 px, each track 120 px or more
+        control.layout.width = "360px"
+    return demo
 
 
 def k_fold_demo(k: int = 10, degree: int = 3, shuffle: bool = True, points: int = 40,

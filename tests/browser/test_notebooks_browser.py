@@ -7,7 +7,11 @@ For each ``notebooks/[0-9]*.ipynb`` (see ``conftest.py``), the test
 3. checks that no cell shows an error and that every widget rendered,
 4. moves a slider of each interactive demo (``.course-liveplot`` boxes built by
    :class:`course_utils.widgets.LivePlot`) and waits for its figure to change,
-5. saves screenshots: the notebook page by page, then each demo.
+5. saves screenshots: the notebook page by page, then each demo,
+6. checks the layout a reader gets at 1366x768 with the file browser open (a notebook
+   column of about 930 px): no widget label or button text is cut, every slider's track
+   is at least 120 px long, and a demo with Play shows its Play button and its figure on
+   one screen; it saves each demo as seen there (``<notebook>-reader-demo-<k>.png``).
 
 Which sliders to move can be declared in the notebook's metadata, as
 ``metadata["course"]["poke"] = [{"demo": 0, "slider": 1}, ...]`` (indices among the
@@ -34,6 +38,8 @@ WIDGET_SETTLE_S = 20
 POKE_TIMEOUT_S = 15
 ARROW_PRESSES = 3
 MAX_PAGE_SCREENSHOTS = 40
+READER_VIEWPORT = {"width": 1366, "height": 768}  # a laptop screen; JupyterLab's file browser open
+MIN_TRACK_PX = 120  # a slider's track: shorter, and a step of a 100-step slider is 1 px
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # JavaScript run in the page. `PANEL` finds the notebook's panel by its path.
@@ -313,6 +319,131 @@ def screenshot_demos(page: Any, panel: str, folder: Path, stem: str) -> None:
         demos.nth(index).screenshot(path=folder / f"{stem}-demo-{index}.png")
 
 
+# -- the layout a reader gets -----------------------------------------------------------------
+JS_OPEN_FILE_BROWSER = """async () => {
+    window.jupyterapp.shell.expandLeft();
+    window.jupyterapp.shell.activateById('filebrowser');
+}"""
+
+# Every label and button text in the outputs, whole (an ellipsis shows when the text is even a
+# fraction of a pixel wider than its box, which scrollWidth rounds away: the text's own width
+# is measured too); every horizontal slider's track. Each named by its description, with the
+# index of its demo (-1: a widget outside the demos).
+JS_LAYOUT = """(panel) => {
+    const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const demos = Array.from(panel.querySelectorAll('.course-liveplot'));
+    const where = el => demos.findIndex(demo => demo.contains(el));
+    const name = el => {
+        const widget = el.closest('.widget-inline-hbox, .widget-checkbox, .jupyter-button') || el;
+        const label = widget.querySelector('.widget-label, .widget-label-basic span');
+        return (label && label.textContent.trim()) || widget.textContent.trim()
+            || widget.getAttribute('title') || '(no description)';
+    };
+    const room = el => {
+        const style = getComputedStyle(el);
+        return el.getBoundingClientRect().width - ['paddingLeft', 'paddingRight', 'borderLeftWidth',
+            'borderRightWidth'].reduce((sum, key) => sum + (parseFloat(style[key]) || 0), 0);
+    };
+    const needs = el => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return range.getBoundingClientRect().width;
+    };
+    const inOutputs = selectors => selectors.map(s => '.jp-OutputArea-output ' + s).join(', ');
+    const cut = [];
+    const texts = panel.querySelectorAll(inOutputs(['.widget-label', '.widget-inline-hbox .widget-label',
+                                                    '.widget-label-basic span', 'button.jupyter-button']));
+    for (const el of texts) {
+        if (!shown(el) || !el.textContent.trim()) { continue; }
+        if (el.scrollWidth > el.clientWidth + 1 || needs(el) > room(el) + 0.01) {
+            cut.push({name: name(el), demo: where(el), width: room(el), needs: needs(el)});
+        }
+    }
+    const tracks = [];
+    for (const slider of panel.querySelectorAll(inOutputs(['.widget-hslider']))) {
+        if (!shown(slider)) { continue; }
+        const track = slider.querySelector('.slider-container') || slider.querySelector('.noUi-base');
+        tracks.push({name: name(slider), demo: where(slider),
+                     width: track.getBoundingClientRect().width});
+    }
+    return {cut, tracks, demos: demos.map(demo => Math.round(demo.getBoundingClientRect().height))};
+}"""
+
+# A demo with Play: scroll the upper of the Play button and the figure to the top of the
+# notebook's visible area, then say where both are and what is visible.
+JS_PLAY_AND_FIGURE = """(demo) => {
+    const play = demo.querySelector('.widget-play');
+    const image = demo.querySelector('img.widget-image');
+    if (!play || !image) { return null; }
+    const upper = play.getBoundingClientRect().top <= image.getBoundingClientRect().top ? play : image;
+    upper.scrollIntoView({block: 'start'});
+    let scroller = demo.parentElement;
+    while (scroller && !(scroller.scrollHeight > scroller.clientHeight + 1
+                         && ['auto', 'scroll'].includes(getComputedStyle(scroller).overflowY))) {
+        scroller = scroller.parentElement;
+    }
+    const area = scroller ? scroller.getBoundingClientRect() : {top: 0, bottom: window.innerHeight};
+    const box = el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+    return {play: box(play), image: box(image),
+            view: {top: Math.max(area.top, 0), bottom: Math.min(area.bottom, window.innerHeight)}};
+}"""
+
+
+def layout_problems(page: Any, panel: str, path: str) -> list[str]:
+    """What a reader at 1366x768 with the file browser open would find cut, short or apart."""
+    found = page.locator(panel).evaluate(JS_LAYOUT)
+    where = [f"demo {k}" for k in range(len(found["demos"]))] + ["a widget outside the demos"]
+    problems = [f"{path}, {where[item['demo']]}: the label {item['name']!r} is cut: "
+                f"{item['width']:.2f} px wide, its text needs {item['needs']:.2f} px"
+                for item in found["cut"]]
+    problems += [f"{path}, {where[item['demo']]}: the slider {item['name']!r} has a track of "
+                 f"{item['width']:.0f} px, shorter than {MIN_TRACK_PX} px"
+                 for item in found["tracks"] if item["width"] < MIN_TRACK_PX - 0.5]
+    tracks = sorted(round(item["width"]) for item in found["tracks"])
+    print(f"{path} as a reader sees it: demos {found['demos']} px tall; "
+          f"{len(tracks)} slider tracks, {tracks[0] if tracks else '-'} to "
+          f"{tracks[-1] if tracks else '-'} px; {len(found['cut'])} label(s) cut")
+    demos = page.locator(f"{panel} .course-liveplot")
+    for index in range(demos.count()):
+        seen = demos.nth(index).evaluate(JS_PLAY_AND_FIGURE)
+        if seen is None:
+            continue
+        page.wait_for_timeout(100)
+        seen = demos.nth(index).evaluate(JS_PLAY_AND_FIGURE)  # after the scroll has settled
+        view, top = seen["view"], min(seen["play"]["top"], seen["image"]["top"])
+        bottom = max(seen["play"]["bottom"], seen["image"]["bottom"])
+        print(f"{path}, demo {index}: Play and its figure {bottom - top:.0f} px tall together, "
+              f"{view['bottom'] - view['top']:.0f} px visible")
+        if top < view["top"] - 1 or bottom > view["bottom"] + 1:
+            problems.append(
+                f"{path}, demo {index}: its Play button and its figure are not on one screen: "
+                f"together {bottom - top:.0f} px tall (Play {seen['play']['top'] - top:.0f} px "
+                f"from the top, the figure ending at {seen['image']['bottom'] - top:.0f} px), "
+                f"{view['bottom'] - view['top']:.0f} px visible")
+    return problems
+
+
+def check_reader_layout(page: Any, panel: str, path: str, folder: Path, stem: str) -> list[str]:
+    """Show the notebook as a reader of a laptop would see it; return the layout's problems.
+
+    Also saves each demo as seen on that screen, scrolled to its top, and a demo with Play
+    scrolled to its Play button or its figure, whichever is higher (``...-play.png``).
+    """
+    page.set_viewport_size(READER_VIEWPORT)
+    page.evaluate(JS_OPEN_FILE_BROWSER)
+    page.wait_for_timeout(800)  # the notebook's column narrows; images scale
+    problems = layout_problems(page, panel, path)
+    demos = page.locator(f"{panel} .course-liveplot")
+    for index in range(demos.count()):
+        demos.nth(index).evaluate("demo => demo.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(150)
+        page.screenshot(path=folder / f"{stem}-reader-demo-{index}.png")
+        if demos.nth(index).evaluate(JS_PLAY_AND_FIGURE) is not None:
+            page.wait_for_timeout(150)
+            page.screenshot(path=folder / f"{stem}-reader-demo-{index}-play.png")
+    return problems
+
+
 # -- the test ---------------------------------------------------------------------------------
 def test_notebook_in_browser(notebook: Path, lab_page: Any, lab_server: Any,
                              screenshot_dir: Path) -> None:
@@ -334,5 +465,10 @@ def test_notebook_in_browser(notebook: Path, lab_page: Any, lab_server: Any,
     for demo_index, slider_index in pokes:
         poke(page, panel, path, demo_index, slider_index)
     screenshot_demos(page, panel, screenshot_dir, stem)
+    problems = check_reader_layout(page, panel, path, screenshot_dir, stem)
     print(f"{path}: ran in {run_seconds:.1f} s, {demo_count} demo(s), {len(pokes)} poked; "
           f"{time.monotonic() - started:.1f} s in all")
+    if problems:
+        pytest.fail(f"{path}: {len(problems)} layout problem(s) at "
+                    f"{READER_VIEWPORT['width']}x{READER_VIEWPORT['height']} with the file "
+                    "browser open:\n" + "\n".join(problems), pytrace=False)

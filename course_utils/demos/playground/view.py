@@ -87,49 +87,55 @@ class Playground(TrainingPlot):
             self.train(epochs)
 
     # -- controls and layout --------------------------------------------------------------------------
+    # Sized for a notebook column of about 930 px (JupyterLab at 1366x768 with the file browser
+    # open): three columns of controls, each with its labels of one width, so that the sliders'
+    # tracks and the menus line up. A slider is its label + 96 px (margins and readout) + its
+    # track, which is kept at 120 px or more; a label's fixed width leaves some room over its text
+    # (measured in JupyterLab's 13 px DejaVu Sans here), so that no label is cut.
     def _make_controls(self, v: dict[str, Any]) -> dict[str, W.ValueWidget]:
-        style = {"description_width": "initial"}
-
-        def islider(key, label, step=1):
+        def islider(key, label, label_width, width, step=1):
             lo, hi = RANGES[key]
-            return W.IntSlider(value=v[key], min=lo, max=hi, step=step, description=label, style=style,
-                               layout=W.Layout(width="230px"))
+            return W.IntSlider(value=v[key], min=lo, max=hi, step=step, description=label,
+                               style={"description_width": label_width}, layout=W.Layout(width=width))
 
-        def dropdown(key, options, label, width="230px"):
-            return W.Dropdown(options=options, value=v[key], description=label, style=style,
-                              layout=W.Layout(width=width))
+        def dropdown(key, options, label, label_width="initial", width="250px"):
+            return W.Dropdown(options=options, value=v[key], description=label,
+                              style={"description_width": label_width}, layout=W.Layout(width=width))
 
         user = self.session.user
         datasets = ["your data"] if user else list(PLAYGROUND_DATASETS)
         problems = ["classification"] if user and user.n_classes > 2 else CHOICES["problem"]
         c: dict[str, W.ValueWidget] = {
-            "ratio": islider("ratio", "training data %", 10),
-            "noise": islider("noise", "noise %", 5),
-            "batch_size": islider("batch_size", "batch size"),
-            "dataset": dropdown("dataset", datasets, "data"),
+            "ratio": islider("ratio", "training data %", "110px", "336px", 10),  # a track of 130 px
+            "noise": islider("noise", "noise %", "110px", "336px", 5),
+            "batch_size": islider("batch_size", "batch size", "110px", "336px"),
+            "dataset": dropdown("dataset", datasets, "data", "110px", "336px"),
         }
         for key, (label, _) in FEATURES.items():
             c[key] = W.Checkbox(value=v[key], description=label, indent=False,
                                 layout=W.Layout(width="80px"))
-        c["layers"] = islider("layers", "hidden layers")
-        c["activation"] = dropdown("activation", ACTIVATIONS, "activation (all)")
-        for k in range(1, MAX_LAYERS + 1):
-            lo, hi = RANGES[f"n{k}"]
-            c[f"n{k}"] = W.IntSlider(value=v[f"n{k}"], min=lo, max=hi, description=f"layer {k}",
-                                     style={"description_width": "45px"}, layout=W.Layout(width="165px"))
-            c[f"g{k}"] = dropdown(f"g{k}", ACTIVATIONS, "", "85px")
-        c["problem"] = dropdown("problem", problems, "problem")
+        c["layers"] = islider("layers", "hidden layers", "initial", "340px")  # a track of about 150 px
+        c["activation"] = dropdown("activation", ACTIVATIONS, "activation (all)", width="240px")
+        for k in range(1, MAX_LAYERS + 1):  # "layer k", 46 px: a track of 128 px
+            c[f"n{k}"] = islider(f"n{k}", f"layer {k}", "52px", "276px")
+            c[f"g{k}"] = dropdown(f"g{k}", ACTIVATIONS, "", width="90px")
+        menu = {"label_width": "135px", "width": "270px"}  # "regularisation rate" is about 125 px
+        c["problem"] = dropdown("problem", problems, "problem", **menu)
         c["loss"] = dropdown("loss", [("cross-entropy", "cross_entropy"), ("squared error", "squared")],
-                             "loss")
-        c["optimizer"] = dropdown("optimizer", CHOICES["optimizer"], "optimizer")
-        c["lr"] = dropdown("lr", [(f"{r:g}", r) for r in LEARNING_RATES], "learning rate")
-        c["regularization"] = dropdown("regularization", CHOICES["regularization"], "regularisation")
-        c["reg_rate"] = dropdown("reg_rate", [(f"{r:g}", r) for r in REG_RATES], "regularisation rate")
-        c["speed"] = islider("speed", "epochs per frame")
-        c["show_test"] = W.Checkbox(value=v["show_test"], description="show test data", indent=False)
-        c["discretize"] = W.Checkbox(value=v["discretize"], description="discretise output", indent=False)
+                             "loss", **menu)
+        c["optimizer"] = dropdown("optimizer", CHOICES["optimizer"], "optimizer", **menu)
+        c["lr"] = dropdown("lr", [(f"{r:g}", r) for r in LEARNING_RATES], "learning rate", **menu)
+        c["regularization"] = dropdown("regularization", CHOICES["regularization"], "regularisation",
+                                       **menu)
+        c["reg_rate"] = dropdown("reg_rate", [(f"{r:g}", r) for r in REG_RATES], "regularisation rate",
+                                 **menu)
+        c["speed"] = islider("speed", "epochs per frame", "initial", "360px")  # a track of about 145 px
+        c["show_test"] = W.Checkbox(value=v["show_test"], description="show test data", indent=False,
+                                    layout=W.Layout(width="auto"))
+        c["discretize"] = W.Checkbox(value=v["discretize"], description="discretise output", indent=False,
+                                     layout=W.Layout(width="auto"))
         c["preset"] = dropdown("preset", [("— choose —", "")] + [(p.label, k) for k, p in PRESETS.items()],
-                               "preset", "330px")
+                               "preset", width="360px")
         if user:
             c["dataset"].disabled = c["noise"].disabled = True
         if len(problems) == 1:
@@ -146,28 +152,41 @@ class Playground(TrainingPlot):
         self.comment = W.HTML(layout=W.Layout(width="100%"))
 
     def arrange(self) -> W.Box:
-        """Our own arrangement of the controls, like TensorFlow Playground's: a top bar, then columns."""
+        """Our own arrangement, like TensorFlow Playground's: the controls in columns, the layers'
+        own controls under them, then Play / Step / Reset right above the picture, so that the
+        buttons and the picture fit on one screen together."""
         c = self.controls
 
-        def column(title, children, width="240px"):
-            return W.VBox([W.HTML(f"<b>{title}</b>")] + children, layout=W.Layout(width=width))
+        def column(title, children, width):
+            return W.VBox([W.HTML(f"<b>{title}</b>")] + children,
+                          layout=W.Layout(width=width, margin="0 12px 0 0"))
 
-        self.layer_rows = [W.HBox([c[f"n{k}"], c[f"g{k}"]]) for k in range(1, MAX_LAYERS + 1)]
-        features = [W.HBox([c[a], c[b]]) for a, b in (("x1", "x2"), ("x1_sq", "x2_sq"),
-                                                       ("x1_x2", "sin_x1"))] + [c["sin_x2"]]
-        top = W.HBox([self.reset_button, self.play, self.step_button, self.epoch_label, c["preset"]],
-                     layout=W.Layout(align_items="center", flex_flow="row wrap"))
-        columns = W.HBox([
-            column("Data", [c["dataset"], c["ratio"], c["noise"], c["batch_size"], self.regenerate_button]),
-            column("Features", features, "180px"),
-            column("Hidden layers", [c["layers"], c["activation"], *self.layer_rows], "250px"),
+        def row(children, **layout):
+            return W.HBox(children, layout=W.Layout(**{"align_items": "center", "flex_flow": "row wrap",
+                                                       **layout}))
+
+        heading = row([W.HTML("<b>Playground</b>: a deep network learns to separate the points; "
+                              "press ▶ below to train."), c["preset"]],
+                      justify_content="space-between")
+        features = [W.HBox([c[key] for key in keys]) for keys in (("x1", "x2", "x1_sq"),
+                                                                  ("x2_sq", "x1_x2", "sin_x1"),
+                                                                  ("sin_x2",))]
+        columns = row([
+            column("Data", [c["dataset"], c["ratio"], c["noise"], c["batch_size"],
+                            self.regenerate_button], "340px"),
             column("Training", [c["problem"], c["loss"], c["optimizer"], c["lr"], c["regularization"],
-                                c["reg_rate"], c["speed"]]),
-            column("Output", [c["show_test"], c["discretize"]], "150px"),
-        ], layout=W.Layout(flex_flow="row wrap"))
+                                c["reg_rate"]], "274px"),
+            column("Features", features + [W.HTML("<b>Output</b>"), c["show_test"], c["discretize"]],
+                   "250px"),
+        ], align_items="flex-start")
+        self.layer_rows = [W.HBox([c[f"n{k}"], c[f"g{k}"]], layout=W.Layout(width="386px"))
+                           for k in range(1, MAX_LAYERS + 1)]
+        layers = W.VBox([row([W.HTML("<b>Network</b>", layout=W.Layout(width="110px")),
+                              c["layers"], c["activation"]]),
+                         row(self.layer_rows)])
+        buttons = row([self.reset_button, self.play, self.step_button, self.epoch_label, c["speed"]])
         self.image.layout = W.Layout(width="100%", max_width=f"{figure.FIGSIZE[0] * 100:.0f}px")
-        return W.VBox([W.HTML("<b>Playground</b>: a deep network learns to separate the points; "
-                              "press ▶ to train."), top, self.comment, columns, self.image, self.status])
+        return W.VBox([heading, self.comment, columns, layers, buttons, self.image, self.status])
 
     def close(self) -> None:
         """Close every widget of the playground (it stops being shown and synced)."""
