@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -69,6 +70,20 @@ def png_bytes(rgba: np.ndarray) -> bytes:
     # convert("RGB") drops alpha in C; slicing [..., :3] first would copy a strided array (15x slower)
     PILImage.fromarray(np.asarray(rgba)).convert("RGB").save(buf, format="png", compress_level=1)
     return buf.getvalue()
+
+
+_SCIENTIFIC = re.compile(r"[-+]?\d+(?:\.\d+)?e[-+]\d+")
+
+
+def unbreakable_numbers(text: str) -> str:
+    """Numbers in scientific notation kept on one line: a browser may break "5.23e-01" after its "-".
+
+    Examples
+    --------
+    >>> unbreakable_numbers("rate 5.23e-01, loss 0.25")
+    'rate <span style="white-space:nowrap">5.23e-01</span>, loss 0.25'
+    """
+    return _SCIENTIFIC.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', text)
 
 
 class LivePlot:
@@ -227,7 +242,7 @@ class LivePlot:
         if full:
             self._background = None
         self.image.value = self.render()
-        self.status.value = status or ""
+        self.status.value = unbreakable_numbers(status or "")
         self.frames += 1
 
     def restore_background(self) -> None:

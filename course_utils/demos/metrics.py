@@ -90,10 +90,10 @@ def threshold_demo(y_true: np.ndarray | None = None, y_score: np.ndarray | None 
         ax_pr.step(rec_curve, prec_curve, where="post", color=COLORS["green"],
                    label=f"PR, AP = {ap:.3f}")
         ax_pr.axhline(y_true.mean(), ls=":", color="grey", lw=1, label="guessing")
-        pr_point, = ax_pr.plot([], [], "o", color=COLORS["vermillion"], ms=9, mec="black",
-                               label="this threshold")
+        pr_point, = ax_pr.plot([], [], "o", color=COLORS["vermillion"], ms=9, mec="black")
         ax_pr.set(xlim=(-0.02, 1.02), ylim=(0, 1.04), xlabel="recall", ylabel="precision",
                   title="Precision-recall curve")
+        # below the guessing line (the share of positives, 0.37); the threshold's dot is in the ROC's legend
         ax_pr.legend(loc="lower left", fontsize=9)
         note = ax_pr.text(0.5, 0.5, "", transform=ax_pr.transAxes, ha="center", va="center",
                           color=COLORS["vermillion"], fontsize=11)
