@@ -53,16 +53,21 @@ _NO_MERMAID = "data:text/javascript,export default {initialize() {}};"
 _NO_FONT_AWESOME = "data:text/css,"
 
 
-def fetch_vendor(out_dir: Path = OUT_DIR) -> Path:
-    """Unpack the JavaScript the slides need into ``out_dir/vendor`` (once; needs npm)."""
+def fetch_vendor(out_dir: Path = OUT_DIR, packages: dict[str, str] | None = None) -> Path:
+    """Unpack the JavaScript the slides need into ``out_dir/vendor`` (once; needs npm).
+
+    ``packages`` (npm spec -> folder, default :data:`VENDOR_PACKAGES`) fetches only some of
+    them: ``course-html`` asks for MathJax and require.js alone.
+    """
     vendor = out_dir / "vendor"
-    missing = {spec: name for spec, name in VENDOR_PACKAGES.items() if not (vendor / name).is_dir()}
+    packages = VENDOR_PACKAGES if packages is None else packages
+    missing = {spec: name for spec, name in packages.items() if not (vendor / name).is_dir()}
     if not missing:
         return vendor
     npm = shutil.which("npm")
     if npm is None:
-        raise RuntimeError("offline slides need `npm` once, to fetch reveal.js, require.js, jQuery, "
-                           "MathJax and the widget renderer; install Node.js and npm")
+        raise RuntimeError(f"offline slides and HTML need `npm` once, to fetch {', '.join(missing)}; "
+                           "install Node.js and npm")
     vendor.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([npm, "pack", "--silent", *missing], cwd=tmp, check=True, capture_output=True)
