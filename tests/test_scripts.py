@@ -67,8 +67,8 @@ def test_execute_rejects_missing_file(tmp_path):
         execute_notebook(tmp_path / "nope.ipynb")
 
 
-@pytest.mark.parametrize("script", ["course-execute", "course-slides", "course-html", "course-student-copies",
-                                    "course-reading-time"])
+@pytest.mark.parametrize("script", ["course-execute", "course-slides", "course-html", "course-present",
+                                    "course-student-copies", "course-reading-time"])
 def test_console_scripts_answer_help(script):
     import shutil
     import subprocess
