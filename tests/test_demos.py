@@ -53,3 +53,23 @@ def test_the_seed_of_setup_reaches_the_demos():
         assert not np.array_equal(chosen, playground(seed=0).session.coords)
     finally:
         seed_everything(0)
+
+
+#: JupyterLab's output column at 1366x768 with the file browser open; a wider image is scaled down to it.
+COLUMN_PX = 934
+#: The smallest text a student should have to read, in screen pixels.
+MIN_TEXT_PX = 9
+
+
+@pytest.mark.parametrize("name", sorted(DEMOS))
+def test_every_text_of_a_demo_is_at_least_9_px_on_screen(name):
+    from matplotlib.text import Text
+
+    demo = DEMOS[name]()
+    fig = demo.fig
+    width_px = fig.get_figwidth() * fig.dpi
+    scale = min(1.0, COLUMN_PX / width_px)
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    small = [(round(t.get_fontsize() * fig.dpi / 72 * scale, 1), t.get_text()[:30]) for t in texts
+             if t.get_fontsize() * fig.dpi / 72 * scale < MIN_TEXT_PX]
+    assert texts and not small, f"{name}: {width_px:.0f} px wide, shown at {scale:.0%}; too small (px, text): {small}"

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +42,12 @@ ARROW_PRESSES = 3
 MAX_PAGE_SCREENSHOTS = 40
 READER_VIEWPORT = {"width": 1366, "height": 768}  # a laptop screen; JupyterLab's file browser open
 MIN_TRACK_PX = 120  # a slider's track: shorter, and a step of a 100-step slider is 1 px
+MIN_FIGURE_SCALE = 0.9  # a static figure shrunk further makes its 8-pt labels smaller than 10 px
+#: The characters a bare Linux image (a JupyterHub, a Binder) can draw: DejaVu's, which
+#: matplotlib ships too; line breaks and the like draw nothing.
+DEJAVU = {chr(code) for family in ("DejaVu Sans", "DejaVu Sans Mono")
+          for code in TTFont(font_manager.findfont(family, fallback_to_default=False)).getBestCmap()}
+IGNORED = set("\n\r\t\u00a0\u200b")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # JavaScript run in the page. `PANEL` finds the notebook's panel by its path.
@@ -366,7 +374,20 @@ JS_LAYOUT = """(panel) => {
         tracks.push({name: name(slider), demo: where(slider),
                      width: track.getBoundingClientRect().width});
     }
-    return {cut, tracks, demos: demos.map(demo => Math.round(demo.getBoundingClientRect().height))};
+    // static figures (not a demo's live image): how far the column shrinks them
+    const figures = [];
+    for (const img of panel.querySelectorAll('.jp-OutputArea-output img')) {
+        if (!shown(img) || where(img) >= 0 || img.closest('.jupyter-widgets') || !img.naturalWidth) {
+            continue;
+        }
+        figures.push({natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+                      top: Math.round(img.getBoundingClientRect().top)});
+    }
+    // every character drawn as text, formulas aside (MathJax brings its own fonts)
+    const copy = panel.querySelector('.jp-WindowedPanel-viewport, .jp-Notebook').cloneNode(true);
+    copy.querySelectorAll('mjx-container, .MathJax, script, style').forEach(el => el.remove());
+    return {cut, tracks, figures, text: copy.textContent,
+            demos: demos.map(demo => Math.round(demo.getBoundingClientRect().height))};
 }"""
 
 # A demo with Play: scroll the upper of the Play button and the figure to the top of the
@@ -399,10 +420,19 @@ def layout_problems(page: Any, panel: str, path: str) -> list[str]:
     problems += [f"{path}, {where[item['demo']]}: the slider {item['name']!r} has a track of "
                  f"{item['width']:.0f} px, shorter than {MIN_TRACK_PX} px"
                  for item in found["tracks"] if item["width"] < MIN_TRACK_PX - 0.5]
+    problems += [f"{path}: a figure {item['natural']} px wide is shown at "
+                 f"{item['shown'] / item['natural']:.0%} (below {MIN_FIGURE_SCALE:.0%}), its text shrunk with it"
+                 for item in found["figures"] if item["shown"] < MIN_FIGURE_SCALE * item["natural"] - 0.5]
+    missing = sorted(set(found["text"]) - IGNORED - DEJAVU)
+    problems += [f"{path}: {ch!r} (U+{ord(ch):04X}) has no glyph in DejaVu: an empty box on a bare Linux image"
+                 for ch in missing]
     tracks = sorted(round(item["width"]) for item in found["tracks"])
+    scales = [item["shown"] / item["natural"] for item in found["figures"]]
     print(f"{path} as a reader sees it: demos {found['demos']} px tall; "
           f"{len(tracks)} slider tracks, {tracks[0] if tracks else '-'} to "
-          f"{tracks[-1] if tracks else '-'} px; {len(found['cut'])} label(s) cut")
+          f"{tracks[-1] if tracks else '-'} px; {len(found['cut'])} label(s) cut; "
+          f"{len(scales)} static figures, the smallest at {min(scales, default=1):.0%}; "
+          f"{len(set(found['text']))} distinct characters, {len(missing)} without a DejaVu glyph")
     demos = page.locator(f"{panel} .course-liveplot")
     for index in range(demos.count()):
         seen = demos.nth(index).evaluate(JS_PLAY_AND_FIGURE)

@@ -148,7 +148,7 @@ def draw(fig: Any, axis_labels: tuple[str, str] = ("x₁", "x₂")) -> dict:
     a["mini_output"] = square(X_OUT, _row_y(0), OUT_SQUARE)
     ax.set(xlim=span_x, ylim=span_y)  # imshow moved them
     ax.text(span_x[0] + 0.1, 0.45, "lines: weights (blue +, orange −; width ∝ size)",
-            fontsize=8, color="#444444")
+            fontsize=8.5, color="#444444")
 
     # the output: a heatmap of f(x) with the data
     out = fig.add_axes((0.505, 0.13, 0.262, 0.262 * FIGSIZE[0] / FIGSIZE[1]))
@@ -172,12 +172,12 @@ def draw(fig: Any, axis_labels: tuple[str, str] = ("x₁", "x₂")) -> dict:
     curve = fig.add_axes((0.835, 0.6, 0.155, 0.33))
     curve.set(xlabel="epoch", title="Loss")
     curve.title.set_fontsize(10)
-    curve.tick_params(labelsize=8)
+    curve.tick_params(labelsize=8.5)
     curve.xaxis.label.set_fontsize(9)
     a["loss_ax"] = curve
     a["train_curve"], = curve.plot([], [], color=COLORS["black"], lw=1.5, label="training")
     a["test_curve"], = curve.plot([], [], color=COLORS["vermillion"], lw=1.5, label="test")
-    curve.legend(fontsize=8, loc="upper right")
+    curve.legend(fontsize=8.5, loc="upper right")
 
     # accuracy and the confusion matrix of the test data
     conf = fig.add_axes((0.855, 0.12, 0.125, 0.125 * FIGSIZE[0] / FIGSIZE[1]))
@@ -186,17 +186,17 @@ def draw(fig: Any, axis_labels: tuple[str, str] = ("x₁", "x₂")) -> dict:
     a["conf_ax"] = conf
     a["conf_image"] = conf.imshow(np.zeros((2, 2, 3), dtype=np.uint8), extent=(-0.5, 1.5, 1.5, -0.5),
                                   interpolation="nearest", aspect="auto")
-    a["conf_counts"] = [conf.text(0, 0, "", ha="center", va="center", fontsize=8)
+    a["conf_counts"] = [conf.text(0, 0, "", ha="center", va="center", fontsize=8.5)
                         for _ in range(MAX_CLASSES ** 2)]
     a["conf_title"] = conf.text(0.5, 1.04, "", transform=conf.transAxes, ha="center", va="bottom",
                                 fontsize=9.5, weight="bold")
-    static.conf_ticks = ([conf.text(0, 0, "", ha="center", va="top", fontsize=7.5)
+    static.conf_ticks = ([conf.text(0, 0, "", ha="center", va="top", fontsize=8.5)
                           for _ in range(MAX_CLASSES)]
-                         + [conf.text(0, 0, "", ha="right", va="center", fontsize=7.5)
+                         + [conf.text(0, 0, "", ha="right", va="center", fontsize=8.5)
                             for _ in range(MAX_CLASSES)])
     static.conf_labels = [
-        conf.text(0.5, -0.2, "predicted →", transform=conf.transAxes, ha="center", va="top", fontsize=8),
-        conf.text(-0.34, 0.5, "true →", transform=conf.transAxes, ha="right", va="center", fontsize=8,
+        conf.text(0.5, -0.2, "predicted →", transform=conf.transAxes, ha="center", va="top", fontsize=8.5),
+        conf.text(-0.34, 0.5, "true →", transform=conf.transAxes, ha="right", va="center", fontsize=8.5,
                   rotation=90)]
     return a
 
