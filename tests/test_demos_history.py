@@ -53,3 +53,18 @@ def test_half_plane():
 def test_bad_data_name():
     with pytest.raises(ValueError, match="`data` must be one of"):
         perceptron_demo(data="MNIST")
+
+
+def test_perceptron_slider_ends_where_the_picture_stops_changing():
+    demo = perceptron_demo()
+    slider = demo.controls["updates"]
+    for data in ("separable points", "AND", "OR"):
+        demo.set(data=data)
+        frames = []
+        for k in range(slider.max + 1):
+            demo.set(updates=k)
+            frames.append(demo.image.value)
+        assert len(set(frames)) == len(frames), data  # every position its own picture
+        assert "Converged" in demo.status.value and f"after {slider.max} updates" in demo.status.value
+    demo.set(data="XOR")
+    assert slider.max == 40  # never converges: all the way

@@ -146,7 +146,8 @@ def perceptron_demo(updates: int = 3, data: str = "separable points", max_update
     """Rosenblatt's learning rule, one update at a time: the line moves toward each misclassified point.
 
     The slider sets how many updates have been applied (each corrects one
-    mistake). Left, the data, the line ``w·x + b = 0`` with its positive side
+    mistake); on data a line separates, it ends at the update that leaves no
+    mistake, after which nothing would change. Left, the data, the line ``w·x + b = 0`` with its positive side
     shaded, the weight vector ``w`` (normal to the line) and the point the last
     update corrected; right, how many points are on the wrong side after each update.
     """
@@ -241,4 +242,12 @@ def perceptron_demo(updates: int = 3, data: str = "separable points", max_update
         "data": W.Dropdown(options=list(DATASETS), value=data, description="data",
                            style={"description_width": "initial"}),
     }
+
+    def stop_where_it_stops(change=None):
+        # past convergence every update is the same picture: the slider ends at the last one
+        run = run_for(controls["data"].value)[2]
+        controls["updates"].max = run.n_updates if run.converged else max_updates
+
+    stop_where_it_stops()
+    controls["data"].observe(stop_where_it_stops, names="value")  # before the demo's own observer
     return LivePlot(draw, update, controls, figsize=(9.0, 3.9), title="Rosenblatt's perceptron (1958)")
