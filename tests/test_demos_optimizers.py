@@ -6,7 +6,12 @@ import torch
 
 from course_utils.curve_fitting import curve_network, epoch_orders, fit_curve
 from course_utils.data import curve_data
-from course_utils.demos.optimizers import cross_entropy_demo, minibatch_demo, optimizer_race_demo
+from course_utils.demos.optimizers import (
+    RACER_KEYS,
+    cross_entropy_demo,
+    minibatch_demo,
+    optimizer_race_demo,
+)
 from course_utils.optim import OPTIMIZERS, make_optimizer, make_torch_optimizer
 from course_utils.surfaces import SURFACES, race, torch_race
 
@@ -53,10 +58,26 @@ def test_race_demo_says_diverged_and_loads_suggestions():
     assert (demo.controls["x0"].value, demo.controls["y0"].value) == s.start
     assert demo.controls["lr_sgd"].value == pytest.approx(s.lr_sgd)
     assert "diverged" not in demo.status.value
-    demo.set(racers=())
+    demo.set(**{key: False for key in RACER_KEYS.values()})
     assert "choose at least one" in demo.status.value
-    demo.set(racers=("Adam",))
+    demo.set(adam=True)
     assert demo.artists["paths"]["Adam"].get_visible() and not demo.artists["paths"]["SGD"].get_visible()
+    with pytest.raises(ValueError, match="racers"):
+        optimizer_race_demo(racers=("Adamax",))
+
+
+# The two surfaces where the SGD family once left the box at step 1 for 29 and 39 positions.
+@pytest.mark.parametrize("surface", ["Rosenbrock", "Beale"])
+def test_race_every_learning_rate_position_shows_its_own_picture(surface):
+    demo = optimizer_race_demo(surface, steps=20)
+    for name in ("lr_sgd",):
+        control = demo.controls[name]
+        frames = set()
+        positions = np.round(np.arange(control.min, control.max + 1e-9, control.step), 2)
+        for exponent in positions:
+            demo.set(**{name: 10.0 ** exponent})
+            frames.add(demo.image.value)
+        assert len(frames) == len(positions), (surface, name)
 
 
 def test_race_demo_first_slider_changes_the_picture():

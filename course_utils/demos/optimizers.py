@@ -30,6 +30,28 @@ __all__ = ["cross_entropy_demo", "optimizer_race_demo", "minibatch_demo", "initi
 
 RACE_COLORS = dict(zip(OPTIMIZERS, (COLORS["black"], COLORS["sky"], COLORS["blue"],
                                     COLORS["orange"], COLORS["vermillion"])))
+#: Each racer's checkbox, by the keyword the race's ``update`` receives it as.
+RACER_KEYS = dict(zip(OPTIMIZERS, ("sgd", "momentum", "nesterov", "rmsprop", "adam")))
+SGD_FAMILY = ("SGD", "SGD w/ momentum", "SGD w/ Nesterov")
+LR_EXPONENTS = np.round(np.arange(-4.0, 0.001, 0.05), 2)  # the learning-rate sliders' positions
+
+
+def sgd_rate_limit(surface: Surface) -> float:
+    """The smallest slider rate at which the whole SGD family leaves the box at its first step.
+
+    From the surface's suggested start. Above it every position shows the same race
+    (three racers gone at step 1), so the slider of the SGD family ends there.
+
+    Examples
+    --------
+    >>> round(float(np.log10(sgd_rate_limit(SURFACES["Rosenbrock"]))), 2)
+    -1.4
+    """
+    for exponent in LR_EXPONENTS:
+        runs = race(surface, surface.start, 1, 10.0 ** exponent, surface.lr_adaptive, names=SGD_FAMILY)
+        if all(run.diverged for run in runs.values()):
+            return float(10.0 ** exponent)
+    return 1.0
 
 
 
@@ -71,8 +93,10 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
     """Race the optimizers on a 2-D loss surface; their paths drawn on its contour plot.
 
     Controls: the surface, the two learning rates (SGD family; RMSProp and Adam),
-    the number of steps, the start point and which optimizers race. Choosing a
-    surface moves the start point and the rates to that surface's suggestions.
+    the number of steps, the start point and which optimizers race (a checkbox
+    each). Choosing a surface moves the start point and the rates to that
+    surface's suggestions; the SGD family's rate ends where all three leave the
+    box at the first step (:func:`sgd_rate_limit`), past which nothing changes.
     A racer that leaves the box is reported as diverged, with the step.
     """
     if surface not in SURFACES:
@@ -105,15 +129,16 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
         ax_board.axis("off")
         ax_board.set(xlim=(0, 1), ylim=(0, 1))
         ax_board.set_title("Result", loc="left")
-        board = {}
+        names, board = {}, {}
         for i, (n, c) in enumerate(RACE_COLORS.items()):
-            ax_board.text(0.0, 0.95 - 0.19 * i, n, color=c, weight="bold", fontsize=10, va="top")
+            names[n] = ax_board.text(0.0, 0.95 - 0.19 * i, n, color=c, weight="bold", fontsize=10, va="top")
             board[n] = ax_board.text(0.0, 0.95 - 0.19 * i - 0.07, "", color=c, fontsize=9, va="top")
         return {"image": image, "lines": lines, "formula": formula,
                 "minimum": minimum, "start": start, "paths": paths, "ends": ends, "curves": curves,
-                "board": board}
+                "names": names, "board": board}
 
-    def update(artists, surface, lr_sgd, lr_adaptive, steps, x0, y0, racers):
+    def update(artists, surface, lr_sgd, lr_adaptive, steps, x0, y0, **racing):
+        racers = [name for name, key in RACER_KEYS.items() if racing[key]]
         s = SURFACES[surface]
         Z, segments = picture(surface)
         artists["image"].set_data(Z)
@@ -129,6 +154,8 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
             run = runs.get(name)
             for artist in (path_line, end, curve):
                 artist.set_visible(run is not None)
+            lr = lr_sgd if name in SGD_FAMILY else lr_adaptive
+            artists["names"][name].set_text(f"{name}, η {lr:.2g}")  # the rate is part of the race
             if run is None:
                 text.set_text("not racing")
                 continue
@@ -163,14 +190,27 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
         "steps": W.IntSlider(value=steps, min=10, max=1000, step=10, description="steps", style=style),
         "x0": slider(s.start[0], -2.0, 2.0, 0.01, "start x"),
         "y0": slider(s.start[1], -2.0, 2.0, 0.01, "start y"),
-        "racers": W.SelectMultiple(options=list(OPTIMIZERS), value=tuple(racers), rows=5,
-                                   description="racing", style=style),
     }
-    demo = LivePlot(draw, update, controls, figsize=(11.0, 4.3), kind="retrain",
-                    title="Optimizer race (Ctrl/Shift-click to choose several racers)")
+    unknown = set(racers) - set(OPTIMIZERS)
+    if unknown:
+        raise ValueError(f"`racers` must be names from {list(OPTIMIZERS)}, got {sorted(unknown)}")
+    for name, key in RACER_KEYS.items():  # a checkbox each: what races is plain to see
+        controls[key] = W.Checkbox(value=name in racers, description=name, indent=False)
+    limits: dict[str, float] = {}
+
+    def end_sgd_slider(name):  # where the SGD family's picture stops changing
+        if name not in limits:
+            limits[name] = sgd_rate_limit(SURFACES[name])
+        controls["lr_sgd"].max = float(np.log10(limits[name]))
+
+    end_sgd_slider(surface)
+    demo = LivePlot(draw, update, controls, figsize=(11.0, 4.3), kind="retrain", title="Optimizer race")
+    for key in RACER_KEYS.values():
+        controls[key].layout.width = "auto"
 
     def suggested_settings(change):  # a new surface comes with its own start point and rates
         t = SURFACES[change["new"]]
+        end_sgd_slider(change["new"])
         demo.set(lr_sgd=t.lr_sgd, lr_adaptive=t.lr_adaptive, x0=t.start[0], y0=t.start[1])
 
     controls["surface"].observe(suggested_settings, names="value")
