@@ -24,6 +24,9 @@ def test_wheel_outside_the_repository_serves_the_data_and_runs_notebook_01(tmp_p
     python = env_dir / "bin" / "python"
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
                     str(wheel)], check=True, capture_output=True)
+    # The arrow-key override reaches where JupyterLab and Notebook 7 read it.
+    installed = env_dir / "share/jupyter/lab/settings/overrides.d/course-utils.json"
+    assert installed.read_text() == (ROOT / "jupyter-config/overrides.d/course-utils.json").read_text()
     elsewhere = tmp_path / "classroom"
     elsewhere.mkdir()
 
