@@ -1,5 +1,7 @@
 """The instructor's scripts: re-executing notebooks, writing students' copies."""
 
+import json
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -77,3 +79,13 @@ def test_console_scripts_answer_help(script):
     assert path, f"{script} is not installed (pip install -e .)"
     out = subprocess.run([path, "--help"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith(f"usage: {script}")
+
+
+def test_jupyter_settings_installs_the_override(tmp_path):
+    from course_utils.instructor import jupyter_settings
+
+    written = jupyter_settings.install(tmp_path)
+    assert written == tmp_path / "share/jupyter/lab/settings/overrides.d/course-utils.json"
+    shortcuts = json.loads(written.read_text())["@jupyterlab/shortcuts-extension:shortcuts"]["shortcuts"]
+    commands = {s["command"] for s in shortcuts if ":not(.noUi-handle)" in s["selector"]}
+    assert "notebook:move-cursor-heading-below-or-expand" in commands
