@@ -148,7 +148,8 @@ def setup(seed: int = 0, presenting: bool = False) -> np.random.Generator:
     seed : int, default 0
         Seed for Python, NumPy and PyTorch.
     presenting : bool, default False
-        Use larger fonts, for a projector.
+        Draw figures and demos, controls included, 1.5 times larger, for a
+        projector (:func:`course_utils.plotting.house_style`).
 
     Returns
     -------

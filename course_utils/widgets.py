@@ -34,10 +34,29 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-from .plotting import new_figure
+from .plotting import display_scale, new_figure
 
 #: CSS class of every live plot's outer box; the browser tests look for it.
 CSS_CLASS = "course-liveplot"
+PRESENTING_CLASS = "course-presenting"
+
+
+def presenting_css(scale: float) -> str:
+    """A ``<style>`` that makes a presenting demo's controls ``scale`` times larger.
+
+    ipywidgets sizes its controls with CSS variables; a demo marked with
+    :data:`PRESENTING_CLASS` sets them larger, for itself and nothing else.
+
+    Examples
+    --------
+    >>> "--jp-widgets-font-size: 19.5px" in presenting_css(1.5)
+    True
+    """
+    sizes = {"font-size": 13, "inline-height": 28, "inline-label-width": 80, "inline-width": 300,
+             "slider-handle-size": 16, "slider-track-thickness": 4}
+    rules = "; ".join(f"--jp-widgets-{name}: {px * scale:g}px" for name, px in sizes.items())
+    return (f"<style>.{CSS_CLASS}.{PRESENTING_CLASS} {{{rules}; font-size: {13 * scale:g}px}}"
+            f" .{CSS_CLASS}.{PRESENTING_CLASS} .widget-html-content {{font-size: {13 * scale:g}px}}</style>")
 
 DrawFn = Callable[[Any], Any]
 UpdateFn = Callable[..., "str | None"]
@@ -84,6 +103,41 @@ def unbreakable_numbers(text: str) -> str:
     'rate <span style="white-space:nowrap">5.23e-01</span>, loss 0.25'
     """
     return _SCIENTIFIC.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', text)
+
+
+def widget_tree(widget: W.Widget) -> list[W.Widget]:
+    """``widget`` and every widget inside it (a box's children, recursively)."""
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += widget_tree(child)
+    return found
+
+
+_PX = re.compile(r"(\d+(?:\.\d+)?)px")
+_SIZED = ("width", "min_width", "max_width", "height", "min_height", "max_height", "flex")
+
+
+def scale_px_sizes(widget: W.Widget, scale: float) -> None:
+    """Multiply every size in px of ``widget``'s layout and label width by ``scale``.
+
+    Examples
+    --------
+    >>> box = W.HBox(layout=W.Layout(width="300px", flex="1 1 120px"))
+    >>> scale_px_sizes(box, 1.5); box.layout.width, box.layout.flex
+    ('450px', '1 1 180px')
+    """
+    def grow(text: str) -> str:
+        return _PX.sub(lambda m: f"{float(m.group(1)) * scale:g}px", text)
+
+    layout = getattr(widget, "layout", None)
+    for name in _SIZED if layout is not None else ():
+        value = getattr(layout, name)
+        if isinstance(value, str) and "px" in value:
+            setattr(layout, name, grow(value))
+    style = getattr(widget, "style", None)
+    width = getattr(style, "description_width", None)
+    if isinstance(width, str) and "px" in width:
+        style.description_width = grow(width)
 
 
 class LivePlot:
@@ -173,10 +227,16 @@ class LivePlot:
         self._background = None
         self._limits: list[tuple[float, ...]] = []
 
+        self.scale = display_scale()  # 1.5 after setup(presenting=True): figure and controls grow
         self.image = W.Image(format="png", layout=W.Layout(width=f"{figsize[0] * 100:.0f}px"))
         self.status = W.HTML(layout=W.Layout(min_height="1.6em"))
         self.widget = self.arrange()
         self.widget.add_class(CSS_CLASS)
+        if self.scale != 1:  # every size in px grows with the figure: nothing is cut or crowded
+            for widget in widget_tree(self.widget):
+                scale_px_sizes(widget, self.scale)
+            self.widget.add_class(PRESENTING_CLASS)
+            self.widget.children = (*self.widget.children, W.HTML(presenting_css(self.scale)))
 
         self._names = {id(control): name for name, control in self.controls.items()}
         self._moved = set(self.controls)  # the first frame: everything is new
