@@ -554,7 +554,8 @@ def train_epoch(net: MLP, X: np.ndarray, y: np.ndarray, optimizer: Any, batch_si
         Training data, already checked (see :meth:`MLP.gradients`).
     optimizer : object with ``step(grads)``
         Built on ``net.parameters()``, e.g. ``course_utils.optim.SGD(net.parameters(), lr=0.1)``;
-        ``grads`` come in the same order, ``[dW(1), db(1), dW(2), ...]``.
+        ``grads`` come in the same order, ``[dW(1), db(1), dW(2), ...]``: views into
+        ``net.grad``, overwritten by the next step (copy them to keep them).
     batch_size : int, default 32
         Examples per step; the last batch of an epoch may be smaller.
     rng : numpy.random.Generator, optional
