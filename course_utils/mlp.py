@@ -48,8 +48,7 @@ __all__ = ["MLP", "HIDDEN_ACTIVATIONS", "OUTPUTS", "LOSSES", "train_epoch", "fit
 def _sigmoid(a: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
     """1 / (1 + e^-a), without overflow: e^-|a| never exceeds 1 (pass ``e`` if you have it)."""
     e = np.exp(-np.abs(a)) if e is None else e
-    one_plus_e = 1.0 + e
-    return np.where(a >= 0, 1.0 / one_plus_e, e / one_plus_e)
+    return np.where(a >= 0, 1.0, e) / (1.0 + e)  # 1 / (1 + e^-a) for a >= 0, e^a / (1 + e^a) below
 
 
 def _normal_cdf(a: np.ndarray) -> np.ndarray:
@@ -94,6 +93,20 @@ def _softplus(a: np.ndarray, e: np.ndarray | None = None) -> np.ndarray:
     return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)) if e is None else e)
 
 
+def _views(vector: np.ndarray, shapes: Sequence[tuple[int, ...]]) -> list[np.ndarray]:
+    """Consecutive pieces of a flat ``vector``, each reshaped (a view: no copy), one per shape.
+
+    >>> [v.tolist() for v in _views(np.arange(6.0), [(2, 2), (2,)])]
+    [[[0.0, 1.0], [2.0, 3.0]], [4.0, 5.0]]
+    """
+    views, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        views.append(vector[start:start + size].reshape(shape))
+        start += size
+    return views
+
+
 def _mean(a: np.ndarray) -> np.floating:
     """``np.mean(a)``, the same sum and division, without its Python overhead (training's hot path)."""
     return np.add.reduce(a, axis=None) / a.size
@@ -131,8 +144,16 @@ class MLP:
     weights : list of ndarray
         ``W(k)`` of shape ``(n_k, n_{k-1})``, for k = 1 ... L+1.
     biases : list of ndarray
-        ``b(k)`` of shape ``(n_k,)``. Both lists hold plain arrays that may be
+        ``b(k)`` of shape ``(n_k,)``. Both lists hold arrays that may be
         replaced (keep the shapes).
+    theta : ndarray of shape (n_parameters,)
+        Every weight and bias in one vector, :math:`\\theta = [\\mathbf W^{(1)},
+        \\mathbf b^{(1)}, \\mathbf W^{(2)}, \\dots]`, each matrix row by row: the
+        arrays of ``weights`` and ``biases`` are views into it, so changing
+        one changes the other (an array put in their place is not).
+    grad : ndarray of shape (n_parameters,)
+        The gradient :math:`\\partial L / \\partial \\theta` of :func:`train_epoch`'s
+        last step, laid out as ``theta``.
     activations : list of str
         The activation of each hidden layer.
 
@@ -145,6 +166,11 @@ class MLP:
     13
     >>> net.forward(np.array([[0.5, -1.0], [2.0, 0.0]])).round(3)
     array([0.597, 0.708])
+    >>> net.theta[:6] = 0.0  # W(1), the first 3 x 2 numbers of theta
+    >>> net.weights[0]
+    array([[0., 0.],
+           [0., 0.],
+           [0., 0.]])
     """
 
     def __init__(self, layer_sizes: Sequence[int], activation: str | Sequence[str] = "relu",
@@ -189,13 +215,21 @@ class MLP:
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}")
         rng = np.random.default_rng(int(seed))
-        self.weights: list[np.ndarray] = []
-        self.biases: list[np.ndarray] = []
-        for k, (n_in, n_out) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:])):
+        # Every weight and bias is a view into one flat vector theta = [W(1), b(1), W(2), ...], and
+        # every gradient that training computes a view into a second one, grad: an optimizer then
+        # updates all the numbers with a few NumPy calls on one array, not a loop over the layers.
+        shapes = [shape for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:])
+                  for shape in ((n_out, n_in), (n_out,))]
+        self.theta = np.zeros(sum(int(np.prod(shape)) for shape in shapes))
+        self.grad = np.zeros_like(self.theta)
+        params = _views(self.theta, shapes)
+        self.weights: list[np.ndarray] = params[0::2]
+        self.biases: list[np.ndarray] = params[1::2]  # zeros
+        self._grads = _views(self.grad, shapes)
+        for k, (W, n_in, n_out) in enumerate(zip(self.weights, self.layer_sizes[:-1], self.layer_sizes[1:])):
             relu_next = k < n_hidden and self.activations[k] == "relu"
             std = np.sqrt(2.0 / n_in) if relu_next else np.sqrt(2.0 / (n_in + n_out))
-            self.weights.append(rng.normal(0.0, std, size=(n_out, n_in)))
-            self.biases.append(np.zeros(n_out))
+            W[...] = rng.normal(0.0, std, size=(n_out, n_in))
 
     # -- the pieces ----------------------------------------------------------------------------
     @property
@@ -204,8 +238,21 @@ class MLP:
         return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
 
     def parameters(self) -> list[np.ndarray]:
-        """``[W(1), b(1), W(2), b(2), ...]``: the arrays an optimizer updates in place."""
+        """``[W(1), b(1), W(2), b(2), ...]``: the arrays an optimizer updates in place.
+
+        As built, they are views into :attr:`theta`, one after the other.
+        """
         return [p for pair in zip(self.weights, self.biases) for p in pair]
+
+    def _gradient_arrays(self) -> list[np.ndarray]:
+        """Views into :attr:`grad` shaped like :meth:`parameters`, for ``loss_and_gradients(out=...)``.
+
+        New arrays instead if weights were replaced by arrays of other shapes.
+        """
+        shapes = [p.shape for p in self.parameters()]
+        if [g.shape for g in self._grads] != shapes:
+            return [np.empty(shape) for shape in shapes]
+        return self._grads
 
     def __repr__(self) -> str:
         return (f"MLP({self.layer_sizes}, activation={self.activations}, output={self.output!r}, "
@@ -359,15 +406,16 @@ class MLP:
         return float(_mean(error * error)), 2.0 * error / error.size
 
     def _backward(self, H: list[np.ndarray], A: list[np.ndarray], delta: np.ndarray,
-                  out: list[np.ndarray] | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """dL/dW(k) and dL/db(k) for every layer, from delta(L+1) back to layer 1 (into ``out``'s
-        arrays, in :meth:`parameters` order, if given)."""
+                  out: list[np.ndarray] | None = None) -> list[np.ndarray]:
+        """``[dL/dW(1), dL/db(1), dL/dW(2), ...]`` (the order of :meth:`parameters`), from delta(L+1)
+        back to layer 1; written into ``out``'s arrays if given."""
         deltas = self.backward_pass(H, A, delta)
         out = out or [None] * (2 * len(deltas))
-        # dL/dW(k) = delta(k) h(k-1)^T and dL/db(k) = delta(k), each summed over the batch
-        dW = [np.matmul(d.T, h, out=o) for d, h, o in zip(deltas, H, out[0::2])]
-        db = [np.add.reduce(d, axis=0, out=o) for d, o in zip(deltas, out[1::2])]
-        return dW, db
+        grads = []
+        for d, h, dW, db in zip(deltas, H, out[0::2], out[1::2]):
+            # dL/dW(k) = delta(k) h(k-1)^T and dL/db(k) = delta(k), each summed over the batch
+            grads += [np.matmul(d.T, h, out=dW), np.add.reduce(d, axis=0, out=db)]
+        return grads
 
     def _penalty(self, l1: float, l2: float) -> float:
         total = 0.0
@@ -378,19 +426,19 @@ class MLP:
         return float(total)
 
     def _gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0, l2: float = 0.0,
-                   out: list[np.ndarray] | None = None) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
-        """:meth:`gradients` without the checks (the training loop's fast path)."""
+                   out: list[np.ndarray] | None = None) -> tuple[float, list[np.ndarray]]:
+        """:meth:`loss_and_gradients`: the loss and ``[dW(1), db(1), ...]``, without checks."""
         H, A = self._forward(X)
         loss, delta = self._loss_and_delta(A[-1], y)
-        dW, db = self._backward(H, A, delta, out)
+        grads = self._backward(H, A, delta, out)
         if l1 or l2:
             loss += self._penalty(l1, l2)
-            for k, W in enumerate(self.weights):
+            for W, dW in zip(self.weights, grads[0::2]):
                 if l1:
-                    np.add(dW[k], l1 * np.sign(W), out=dW[k])
+                    np.add(dW, l1 * np.sign(W), out=dW)
                 if l2:
-                    np.add(dW[k], l2 * W, out=dW[k])
-        return loss, dW, db
+                    np.add(dW, l2 * W, out=dW)
+        return loss, grads
 
     def gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0,
                   l2: float = 0.0) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
@@ -435,7 +483,8 @@ class MLP:
             if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)) \
                     or not np.isfinite(rate) or rate < 0:
                 raise ValueError(f"`{name}` must be a number >= 0, got {rate!r}")
-        return self._gradients(X, y, float(l1), float(l2))
+        loss, grads = self._gradients(X, y, float(l1), float(l2))
+        return loss, grads[0::2], grads[1::2]
 
     def loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0, l2: float = 0.0,
                            out: list[np.ndarray] | None = None) -> tuple[float, list[np.ndarray]]:
@@ -454,8 +503,7 @@ class MLP:
         >>> round(loss, 4), [g.shape for g in grads]
         (0.5463, [(2, 2), (2,), (1, 2), (1,)])
         """
-        loss, dW, db = self._gradients(X, y, l1, l2, out)
-        return loss, [g for pair in zip(dW, db) for g in pair]
+        return self._gradients(X, y, l1, l2, out)
 
     def to_torch(self):
         """The same network in PyTorch (float64), with the same weights: ``nn.Sequential`` of
@@ -506,7 +554,8 @@ def train_epoch(net: MLP, X: np.ndarray, y: np.ndarray, optimizer: Any, batch_si
         Training data, already checked (see :meth:`MLP.gradients`).
     optimizer : object with ``step(grads)``
         Built on ``net.parameters()``, e.g. ``course_utils.optim.SGD(net.parameters(), lr=0.1)``;
-        ``grads`` come in the same order, ``[dW(1), db(1), dW(2), ...]``.
+        ``grads`` come in the same order, ``[dW(1), db(1), dW(2), ...]``: views into
+        ``net.grad``, overwritten by the next step (copy them to keep them).
     batch_size : int, default 32
         Examples per step; the last batch of an epoch may be smaller.
     rng : numpy.random.Generator, optional
@@ -533,9 +582,10 @@ def train_epoch(net: MLP, X: np.ndarray, y: np.ndarray, optimizer: Any, batch_si
         X, y = X[order], y[order]
     losses = [] if batch_losses is None else batch_losses
     first = len(losses)
+    grads = net._gradient_arrays()  # views into net.grad: each step overwrites the last's gradients
     for start in range(0, n, batch_size):
         loss, grads = net.loss_and_gradients(X[start:start + batch_size], y[start:start + batch_size],
-                                             l1, l2)
+                                             l1, l2, out=grads)
         if diverged(loss, start_loss):
             return float(loss)
         optimizer.step(grads)

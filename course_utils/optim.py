@@ -72,6 +72,30 @@ def diverged(loss: float, start: float) -> bool:
     return not (math.isfinite(loss) and loss <= DIVERGENCE_FACTOR * max(start, 1.0))
 
 
+def _joined(arrays: Sequence[np.ndarray]) -> np.ndarray | None:
+    """The flat vector that ``arrays`` are consecutive views of, from its start to its end, or None.
+
+    >>> theta = np.zeros(6)
+    >>> _joined([theta[:4].reshape(2, 2), theta[4:]]) is theta
+    True
+    >>> _joined([theta[4:], theta[:4]]) is None  # another order
+    True
+    """
+    if not all(isinstance(a, np.ndarray) for a in arrays):
+        return None
+    vector = arrays[0].base
+    if (not isinstance(vector, np.ndarray) or vector.ndim != 1 or not vector.flags.c_contiguous
+            or not vector.flags.writeable):
+        return None
+    address = vector.__array_interface__["data"][0]
+    for a in arrays:
+        if a.base is not vector or not a.flags.c_contiguous or a.dtype != vector.dtype \
+                or a.__array_interface__["data"][0] != address:
+            return None
+        address += a.nbytes
+    return vector if address == vector.__array_interface__["data"][0] + vector.nbytes else None
+
+
 def _rate(value: float, name: str, *, below_one: bool = False) -> float:
     """A float >= 0 (and < 1 if ``below_one``), or an error naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -99,6 +123,15 @@ class Optimizer:
         Steps taken since the start (or the last :meth:`reset`).
     state : list of dict
         The running averages, one dict of arrays per parameter.
+
+    Notes
+    -----
+    Every update rule works element by element, so it can run on all the
+    numbers at once: the running averages live in one flat vector each, and
+    when the parameters are consecutive views into one flat vector (as
+    :class:`course_utils.mlp.MLP`'s are, ``net.theta``) and the gradients into
+    another (``net.grad``), a step is a few NumPy calls on those vectors, the
+    same numbers to the last bit as one update per parameter.
     """
 
     def __init__(self, params: Sequence[np.ndarray], lr: float) -> None:
@@ -134,6 +167,11 @@ class Optimizer:
                       for p, part in zip(self.params, self._slices)]
         self._fused = (len(self.params) > 1 and bool(self._flat_state)
                        and len({p.dtype for p in self.params}) == 1)
+        # Parameters that are themselves views into one flat vector, one after the other (an
+        # MLP's are, see ``MLP.theta``), are updated through that vector: no copying in and out.
+        self._vector = _joined(self.params) if len(self.params) > 1 else None
+        self._seen_grads: list[np.ndarray] = []  # the last gradient arrays that were views too
+        self._grad_vector: np.ndarray | None = None  # ... and the vector they are views into
 
     def step(self, grads: Sequence[np.ndarray]) -> None:
         """Take one step: update every parameter in place from its gradient.
@@ -146,6 +184,12 @@ class Optimizer:
         if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)):
             raise TypeError(f"`grads` must be a list of arrays, one per parameter, "
                             f"got {type(grads).__name__}")
+        if self._vector is not None and self._same_vector(grads):
+            # Both the parameters and the gradients are views into one vector each: one update
+            # of all the numbers (the gradients were checked the first time they came).
+            self.t += 1
+            self._update(self._vector, self._grad_vector, self._flat_state)
+            return
         if len(grads) != len(self.params):
             raise ValueError(f"`grads` must hold one gradient per parameter ({len(self.params)}), "
                              f"got {len(grads)}")
@@ -156,6 +200,9 @@ class Optimizer:
                 raise ValueError(f"`grads[{i}]` must have the shape of `params[{i}]`, {p.shape}, got {g.shape}")
             checked.append(g)
         self.t += 1
+        if self._vector is not None:  # the parameters are one vector: join the gradients
+            self._update(self._vector, np.concatenate([g.ravel() for g in checked]), self._flat_state)
+            return
         if not self._fused:  # one parameter, or no state to share: one update each
             for p, g, state in zip(self.params, checked, self.state):
                 self._update(p, g, state)
@@ -164,6 +211,17 @@ class Optimizer:
         self._update(flat, np.concatenate([g.ravel() for g in checked]), self._flat_state)
         for p, part in zip(self.params, self._slices):
             p[...] = flat[part].reshape(p.shape)
+
+    def _same_vector(self, grads: Sequence[np.ndarray]) -> bool:
+        """Whether ``grads`` are views into one flat vector laid out as the parameters' (then
+        :attr:`_grad_vector`). Checked once for new arrays; the same arrays again are a quick yes."""
+        if len(grads) == len(self._seen_grads) and all(g is s for g, s in zip(grads, self._seen_grads)):
+            return self._grad_vector is not None
+        vector = _joined(grads)
+        ok = (vector is not None and vector.dtype == self._vector.dtype
+              and all(g.shape == p.shape for g, p in zip(grads, self.params)))
+        self._seen_grads, self._grad_vector = list(grads), vector if ok else None
+        return ok
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:  # pragma: no cover
         raise NotImplementedError

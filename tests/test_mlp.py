@@ -241,3 +241,37 @@ def test_softmax_predicts_classes():
 def test_bad_inputs_name_the_argument(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_parameters_are_views_into_theta_and_train_epoch_fills_grad():
+    """The weights and biases are views into one flat vector, theta: changing one changes the other;
+    train_epoch writes each step's gradients into net.grad, laid out as theta."""
+    net = MLP([2, 3, 1], activation="tanh", seed=0)
+    assert net.theta.shape == net.grad.shape == (net.n_parameters,)
+    assert np.concatenate([p.ravel() for p in net.parameters()]).tobytes() == net.theta.tobytes()
+    X = np.array([[0.5, -1.0], [2.0, 0.0]])
+    net.theta[6:9] = 1.0  # b(1)
+    assert net.biases[0].tolist() == [1.0, 1.0, 1.0]
+    net.weights[1][0, 2] = 7.0
+    assert net.theta[11] == 7.0
+    net.theta[:] = 0.0
+    assert net.forward(X).tolist() == [0.5, 0.5]
+    net = MLP([2, 3, 1], activation="tanh", seed=0)
+    y = np.array([1.0, 0.0])
+    loss, grads = net.loss_and_gradients(X, y)
+    before = net.theta.copy()
+    train_epoch(net, X, y, SGD(net.parameters(), lr=0.1), batch_size=2)
+    assert net.grad.tobytes() == np.concatenate([g.ravel() for g in grads]).tobytes()
+    assert net.theta.tobytes() == (before - 0.1 * net.grad).tobytes()
+
+
+def test_replaced_weights_of_other_shapes_still_train():
+    """An array put in place of a weight is no view into theta: training uses it all the same."""
+    net = MLP([2, 3, 1], activation="tanh", seed=0)
+    net.weights = [np.ones((4, 2)), np.ones((1, 4))]
+    net.biases = [np.zeros(4), np.zeros(1)]
+    X, y = np.array([[0.5, -1.0], [2.0, 0.0]]), np.array([1.0, 0.0])
+    loss, grads = net.loss_and_gradients(X, y)
+    W1 = net.weights[0].copy()
+    train_epoch(net, X, y, SGD(net.parameters(), lr=0.1), batch_size=2)
+    assert net.weights[0].tobytes() == (W1 - 0.1 * grads[0]).tobytes()

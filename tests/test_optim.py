@@ -4,6 +4,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from course_utils import optim
 from course_utils.optim import LECTURE_TABLE, SGD, Adam, RMSProp
 
 
@@ -269,3 +270,59 @@ def test_invalid_params_and_grads_raise_clear_errors():
     with pytest.raises(TypeError, match="`grads` must be a list of arrays"):
         opt.step(np.ones(2))
     assert opt.t == 0 and w.tolist() == [0.0, 0.0]  # a refused step changes nothing
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, 0.05), lambda ps: SGD(ps, 0.05, momentum=0.9),
+                                  lambda ps: SGD(ps, 0.05, momentum=0.9, nesterov=True),
+                                  lambda ps: RMSProp(ps, 0.01), lambda ps: Adam(ps, 0.01)])
+def test_parameters_in_one_vector_step_as_separate_arrays(make):
+    """Parameters that are views into one flat vector (an MLP's theta) are updated through it, with
+    gradients given as views into one vector (reused, as train_epoch does) or as separate arrays:
+    the same numbers, to the last bit, as separate parameter arrays."""
+    rng = np.random.default_rng(2)
+    shapes = [(4, 3), (4,), (1, 4), (1,)]
+    sizes = [int(np.prod(s)) for s in shapes]
+    ends = np.cumsum(sizes)
+
+    def views(vector):
+        return [vector[end - n:end].reshape(s) for n, end, s in zip(sizes, ends, shapes)]
+
+    separate = [rng.normal(size=s) for s in shapes]
+    theta = np.concatenate([p.ravel() for p in separate])
+    theta_views, grad = views(theta), np.zeros_like(theta)
+    grad_views = views(grad)
+    opt_separate, opt_vector = make(separate), make(theta_views)
+    assert optim._joined(theta_views) is theta and opt_vector._vector is theta
+    for step in range(20):
+        grads = [rng.normal(size=s) for s in shapes]
+        opt_separate.step(grads)
+        if step % 3:
+            for g, view in zip(grads, grad_views):
+                view[...] = g
+            opt_vector.step(grad_views)
+        else:
+            opt_vector.step([g.copy() for g in grads])
+    assert all(np.shares_memory(p, theta) for p in theta_views)
+    assert theta.tobytes() == np.concatenate([p.ravel() for p in separate]).tobytes()
+    assert opt_vector.t == opt_separate.t == 20
+
+
+def test_joined_needs_consecutive_views_of_a_whole_vector():
+    theta = np.zeros(10)
+    assert optim._joined([theta[:6].reshape(2, 3), theta[6:]]) is theta
+    assert optim._joined([theta[6:], theta[:6].reshape(2, 3)]) is None  # another order
+    assert optim._joined([theta[:6], theta[7:]]) is None  # a gap
+    assert optim._joined([theta[:6], theta[6:9]]) is None  # not to the end
+    assert optim._joined([theta[0:10:2], theta[1:10:2]]) is None  # not contiguous
+    assert optim._joined([np.zeros(3), np.zeros(7)]) is None  # no vector behind them
+
+
+def test_gradient_views_in_another_layout_are_not_taken_for_the_parameters():
+    """Gradients that are views into one vector in another layout are each used as what they are."""
+    theta, grad = np.zeros(6), np.arange(6.0)
+    params = [theta[:4].reshape(2, 2), theta[4:]]
+    opt = SGD(params, lr=1.0)
+    grads = [grad[2:].reshape(2, 2), grad[:2]]  # dW after db in the vector
+    opt.step(grads)
+    opt.step(grads)
+    assert theta.tolist() == [-4.0, -6.0, -8.0, -10.0, 0.0, -2.0]
