@@ -77,3 +77,13 @@ def test_console_scripts_answer_help(script):
     assert path, f"{script} is not installed (pip install -e .)"
     out = subprocess.run([path, "--help"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith(f"usage: {script}")
+
+
+def test_voila_app_answers_help():
+    """``course-voila`` (run as a module: the console script needs ``pip install -e .`` again)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "course_utils.instructor.voila_app", "--help"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("usage: course-voila")
