@@ -115,3 +115,25 @@ def test_student_copy_has_no_solution_and_runs_to_the_first_exercise(notebook, t
     failed = [c for c in student.cells if c.cell_type == "code"
               and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     assert failed == [student.cells[first]], "only the first exercise may fail"
+
+
+DEMO_CALL = re.compile(r"\b\w+_demo\(|^\s*(?:\w+\s*=\s*)?playground\(", re.M)
+
+
+def test_every_demo_starts_a_subslide(notebook):
+    """A demo on a slide of its own fits reveal.js's page (course-present)."""
+    path, nb = notebook
+    demos = [i for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and DEMO_CALL.search(c.source)
+             and any(WIDGET_MIME in o.get("data", {}) for o in c.get("outputs", []))]
+    assert demos, f"{path.name}: no demo found"
+    late = [i for i in demos if nb.cells[i].metadata["slideshow"]["slide_type"] not in ("slide", "subslide")]
+    assert not late, f"{path.name}: demo cells {late} must start a subslide"
+
+
+def test_code_only_tags_only_on_markdown(notebook):
+    """Voilà drops `code-only` cells before it runs the notebook: a tagged code cell would not run."""
+    path, nb = notebook
+    wrong = [i for i, c in enumerate(nb.cells) if "code-only" in c.metadata.get("tags", [])
+             and c.cell_type != "markdown"]
+    assert not wrong, f"{path.name}: cells {wrong} are code cells tagged code-only"

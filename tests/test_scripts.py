@@ -89,3 +89,13 @@ def test_jupyter_settings_installs_the_override(tmp_path):
     shortcuts = json.loads(written.read_text())["@jupyterlab/shortcuts-extension:shortcuts"]["shortcuts"]
     commands = {s["command"] for s in shortcuts if ":not(.noUi-handle)" in s["selector"]}
     assert "notebook:move-cursor-heading-below-or-expand" in commands
+
+
+def test_voila_app_answers_help():
+    """``course-voila`` (run as a module: the console script needs ``pip install -e .`` again)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "course_utils.instructor.voila_app", "--help"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("usage: course-voila")

@@ -13,22 +13,32 @@ copies it under ``build/present/vendor/``, inside the folder Voilà serves, so t
 no network. It runs this command from the repository's top, then prints the notebook's URL,
 ``http://127.0.0.1:8866/voila/render/notebooks/01_single_neuron.ipynb``::
 
-    voila --template=reveal --Voila.ip=127.0.0.1 \\
+    JUPYTER_PATH=course_utils/instructor/share voila --template=course-reveal \\
+        --Voila.ip=127.0.0.1 \\
         "--VoilaConfiguration.file_allowlist=['build/present/vendor/.*']" \\
         '--VoilaConfiguration.resources={"reveal": {"url_prefix":
-            "/voila/files/build/present/vendor/reveal.js", "theme": "white"}}'
+            "/voila/files/build/present/vendor/reveal.js", "theme": "white"}}' \\
+        --TagRemovePreprocessor.enabled=True \\
+        --TagRemovePreprocessor.remove_cell_tags=code-only
 
-Space and Shift+Space step through the slides. Drag a slider with the mouse: reveal.js also
-takes the arrow keys pressed on a focused slider and would change the slide.
+``course-reveal`` (in ``course_utils/instructor/share/voila/templates``, found through
+``JUPYTER_PATH``) is Voilà's ``reveal`` template with two additions: arrow keys pressed on a
+focused slider move the slider, not the slides (reveal.js listens for keys on ``document``; the
+template stops them on ``.reveal``, after the slider has had them), and CSS that keeps wide
+content inside the slide (text wraps, a demo's controls and figure wrap, images scale down).
+Cells tagged ``code-only`` (prose that only makes sense beside the code) are left out, as in
+``course-voila``. Space and Shift+Space step through the slides.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from .slides import fetch_vendor
@@ -36,6 +46,24 @@ from .slides import fetch_vendor
 ROOT = Path(__file__).resolve().parents[2]
 #: Where reveal.js is copied, relative to the folder Voilà serves (it serves no file outside it).
 VENDOR = Path("build") / "present" / "vendor"
+#: A Jupyter data folder holding ``voila/templates/course-reveal``; put on ``JUPYTER_PATH``.
+TEMPLATES = Path(__file__).resolve().parent / "share"
+#: The cell tag of prose that only makes sense beside the code; Voilà leaves those cells out.
+CODE_ONLY_TAG = "code-only"
+
+
+def voila_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``env`` (default: this process's environment) with :data:`TEMPLATES` first on ``JUPYTER_PATH``."""
+    env = dict(os.environ if env is None else env)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATES), env.get("JUPYTER_PATH")]))
+    return env
+
+
+def drop_code_only() -> list[str]:
+    """Voilà options that leave out the cells tagged :data:`CODE_ONLY_TAG` (nbconvert's preprocessor)."""
+    return ["--TagRemovePreprocessor.enabled=True",
+            # one value per option: traitlets reads "['code-only']" as that whole string
+            f"--TagRemovePreprocessor.remove_cell_tags={CODE_ONLY_TAG}"]
 
 
 def prepare_reveal(root: Path = ROOT) -> Path:
@@ -51,15 +79,15 @@ def prepare_reveal(root: Path = ROOT) -> Path:
 def voila_command(root: Path = ROOT, port: int = 8866) -> list[str]:
     """The Voilà command that serves the notebooks under ``root`` as live slides.
 
-    A notebook's slides are at ``http://127.0.0.1:<port>/voila/render/<its path under root>``.
+    Run it with :func:`voila_env` (it finds the ``course-reveal`` template). A notebook's slides are at ``http://127.0.0.1:<port>/voila/render/<its path under root>``.
     """
     resources = {"reveal": {"url_prefix": f"/voila/files/{VENDOR.as_posix()}/reveal.js",
                             "theme": "white"}}
-    return [sys.executable, "-m", "voila", "--no-browser", "--template=reveal",
+    return [sys.executable, "-m", "voila", "--no-browser", "--template=course-reveal",
             "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
             f"--Voila.root_dir={root}",
             f"--VoilaConfiguration.file_allowlist=['{VENDOR.as_posix()}/.*']",
-            f"--VoilaConfiguration.resources={json.dumps(resources)}"]
+            f"--VoilaConfiguration.resources={json.dumps(resources)}", *drop_code_only()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"slides at http://127.0.0.1:{args.port}/voila/render/{relative.as_posix()} "
           "(the first view runs every cell; Ctrl+C stops)", flush=True)
     try:
-        return subprocess.call(voila_command(ROOT, args.port), cwd=ROOT)
+        return subprocess.call(voila_command(ROOT, args.port), cwd=ROOT, env=voila_env())
     except KeyboardInterrupt:
         return 0
 

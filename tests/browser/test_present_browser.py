@@ -5,13 +5,16 @@ in its shared modules, so ``@jupyter-widgets/jupyterlab-manager`` never loads an
 falls back to its stored PNG; upstream jupyterlab-contrib/rise #119, #126). Voilà's ``reveal``
 template runs the notebook in a kernel and renders the slides with live widgets. The test
 
-1. serves a copy of the notebooks as ``course-present`` does, ``voila --template=reveal`` with
-   reveal.js from a local copy (fetched with npm once; the page gets no network),
-2. steps through the slides until one shows a slider handle,
-3. adds the guard a presenter needs (ArrowRight on a focused slider moves the slider, not the
-   slides: reveal.js listens for keys on ``document``, noUiSlider does not stop them),
+1. serves a copy of the notebooks as ``course-present`` does (``voila --template=course-reveal``,
+   our extension of Voilà's ``reveal``, with reveal.js from a local copy fetched with npm once;
+   the page gets no network),
+2. steps through the slides until one shows a slider handle: the first demo, on a subslide of
+   its own,
+3. requires the demo's figure and slider to lie inside the slide and inside the window, and no
+   element of the slide to stick out on the right,
 4. focuses the handle, presses ArrowRight and requires the slider's readout and the demo's
-   image to change while the slide stays, and saves ``present-voila-demo.png``.
+   image to change while the slide stays (the template keeps reveal.js from taking the arrow
+   keys of a focused slider), and saves ``present-voila-demo.png``.
 """
 
 from __future__ import annotations
@@ -37,14 +40,29 @@ RENDER_TIMEOUT_S = 180  # Voilà runs every cell before the slides show
 MAX_SLIDES = 120
 POKE_TIMEOUT_S = 15
 
-# reveal.js handles keys on `document`; stopping arrow keys that come from a slider handle on
-# the way up leaves the handle's own handler (it already ran) and keeps the slide in place.
-JS_KEY_GUARD = """() => document.querySelector('.reveal').addEventListener('keydown', event => {
-    if (event.target.closest && event.target.closest('.noUi-handle')) { event.stopPropagation(); }
-})"""
+# The slide on screen is the innermost present section: a vertical stack is `present` too, and
+# holds its future subslides' demos.
+SLIDE = "section.present:not(.stack)"
 
-JS_DEMO_SHOWN = """() => Array.from(document.querySelectorAll('section.present .noUi-handle'))
+JS_DEMO_SHOWN = """() => Array.from(document.querySelectorAll('section.present:not(.stack) .noUi-handle'))
     .some(handle => handle.getBoundingClientRect().width > 0)"""
+
+# Boxes of the present slide, its demo's first image and slider, and the window; and every
+# element of the slide whose right edge passes the slide's (1 px for rounding) or whose content
+# is wider than itself, scrolled or clipped (8 px allowed: a slider's margin squeezed by flex).
+JS_LAYOUT = """() => {
+    const slide = document.querySelector('section.present:not(.stack)');
+    const box = e => { const r = e.getBoundingClientRect();
+                       return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+    const edge = slide.getBoundingClientRect().right + 1;
+    const wide = Array.from(slide.querySelectorAll('*'))
+        .filter(e => { const r = e.getBoundingClientRect();
+                       return r.width > 0 && (r.right > edge || e.scrollWidth > e.clientWidth + 8); })
+        .map(e => `${e.tagName.toLowerCase()}.${e.className}`);
+    return {slide: box(slide), image: box(slide.querySelector('img.widget-image')),
+            slider: box(slide.querySelector('.widget-slider')),
+            window: {left: 0, top: 0, right: innerWidth, bottom: innerHeight}, wide};
+}"""
 
 JS_IMAGE_DIGEST = """async (img) => {
     const bytes = await (await fetch(img.src)).arrayBuffer();
@@ -61,14 +79,14 @@ def voila_url(browser_available: None, tmp_path_factory: pytest.TempPathFactory)
         if in_ci():
             pytest.fail(message)
         pytest.skip(message)
-    from course_utils.instructor.present import prepare_reveal, voila_command
+    from course_utils.instructor.present import prepare_reveal, voila_command, voila_env
 
     workdir = tmp_path_factory.mktemp("voila")
     root = copy_course(workdir)
     prepare_reveal(root)  # what course-present does, in the copy
     port = free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"),
-               JUPYTER_RUNTIME_DIR=str(workdir / "runtime"))
+    env = voila_env(dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"),
+                         JUPYTER_RUNTIME_DIR=str(workdir / "runtime")))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     command = voila_command(root, port)
     log = workdir / "voila.log"
@@ -105,6 +123,11 @@ def _offline(route: Any) -> None:
         route.abort()
 
 
+def _inside(inner: dict, outer: dict) -> bool:
+    return (inner["left"] >= outer["left"] - 1 and inner["top"] >= outer["top"] - 1
+            and inner["right"] <= outer["right"] + 1 and inner["bottom"] <= outer["bottom"] + 1)
+
+
 def test_voila_slides_have_live_demos(browser: Any, voila_url: str, screenshot_dir: Path) -> None:
     context = browser.new_context(viewport=VIEWPORT)
     context.route("**/*", _offline)
@@ -122,13 +145,20 @@ def test_voila_slides_have_live_demos(browser: Any, voila_url: str, screenshot_d
             page.wait_for_timeout(150)
         else:
             pytest.fail(f"no slide with a slider within {MAX_SLIDES} slides")
-        page.evaluate(JS_KEY_GUARD)
+        page.wait_for_timeout(1000)  # the slide transition ends
         slide = page.evaluate("() => location.hash")
-        handle = page.locator("section.present .noUi-handle").first
-        readout = page.locator("section.present .widget-readout").first
-        image = page.locator("section.present img.widget-image").first
+        handle = page.locator(f"{SLIDE} .noUi-handle").first
+        # element handles, not locators: they stay on this slide's demo if the slide changes
+        readout = page.locator(f"{SLIDE} .widget-readout").first.element_handle()
+        image = page.locator(f"{SLIDE} img.widget-image").first.element_handle()
         page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                               arg=image.element_handle(), timeout=POKE_TIMEOUT_S * 1000)
+                               arg=image, timeout=POKE_TIMEOUT_S * 1000)
+        layout = page.evaluate(JS_LAYOUT)
+        for part in ("image", "slider"):
+            for frame in ("slide", "window"):
+                assert _inside(layout[part], layout[frame]), (
+                    f"the demo's {part} {layout[part]} is not inside the {frame} {layout[frame]}")
+        assert not layout["wide"], f"elements stick out of the slide on the right: {layout['wide'][:5]}"
         before = (readout.text_content(), image.evaluate(JS_IMAGE_DIGEST))
         handle.evaluate("h => h.focus({preventScroll: true})")  # a plain focus scrolls .reveal
         page.keyboard.press("ArrowRight")
