@@ -91,6 +91,27 @@ def png_bytes(rgba: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def jpeg_bytes(rgba: np.ndarray) -> bytes:
+    """Encode an ``(h, w, 4)`` uint8 image as JPEG (quality 90): a demo's frame.
+
+    For the demos' figures it is 4-7 times faster to encode than :func:`png_bytes`
+    (1-2 ms against 5-13 ms) and about as large; at quality 90 lines and text
+    look the same at a glance. A figure of flat colour fields stays PNG
+    (``LivePlot(..., image_format="png")``), where JPEG would be 2-3 times larger.
+
+    Examples
+    --------
+    >>> jpeg_bytes(np.full((4, 6, 4), 255, dtype=np.uint8))[:3]
+    b'\xff\xd8\xff'
+    """
+    buf = io.BytesIO()
+    PILImage.fromarray(np.asarray(rgba)).convert("RGB").save(buf, format="jpeg", quality=90)
+    return buf.getvalue()
+
+
+ENCODERS = {"jpeg": jpeg_bytes, "png": png_bytes}
+
+
 _SCIENTIFIC = re.compile(r"[-+]?\d+(?:\.\d+)?e[-+]\d+")
 
 
@@ -161,6 +182,9 @@ class LivePlot:
     kind : {"analytic", "retrain"}
         Whether an update evaluates a formula or retrains a model; the
         benchmark holds the two to different time budgets.
+    image_format : {"jpeg", "png"}
+        How each frame travels to the browser: JPEG encodes in a fifth of the
+        time (:func:`jpeg_bytes`); PNG for a figure of flat colour fields.
 
     Attributes
     ----------
@@ -201,6 +225,7 @@ class LivePlot:
         figsize: tuple[float, float] = (6.0, 4.0),
         title: str | None = None,
         kind: str = "analytic",
+        image_format: str = "jpeg",
     ) -> None:
         if not callable(draw) or not callable(update):
             raise TypeError("`draw` and `update` must be functions")
@@ -211,6 +236,9 @@ class LivePlot:
                 raise TypeError(f"`controls[{name!r}]` must be an ipywidgets control, got {control!r}")
         if kind not in ("analytic", "retrain"):
             raise ValueError(f"`kind` must be 'analytic' or 'retrain', got {kind!r}")
+        if image_format not in ENCODERS:
+            raise ValueError(f"`image_format` must be one of {sorted(ENCODERS)}, got {image_format!r}")
+        self.encode = ENCODERS[image_format]
         self.kind = kind
         self.draw_fn, self.update_fn = draw, update
         self.controls = dict(controls)
@@ -228,7 +256,7 @@ class LivePlot:
         self._limits: list[tuple[float, ...]] = []
 
         self.scale = display_scale()  # 1.5 after setup(presenting=True): figure and controls grow
-        self.image = W.Image(format="png", layout=W.Layout(width=f"{figsize[0] * 100:.0f}px"))
+        self.image = W.Image(format=image_format, layout=W.Layout(width=f"{figsize[0] * 100:.0f}px"))
         self.status = W.HTML(layout=W.Layout(min_height="1.6em"))
         self.widget = self.arrange()
         self.widget.add_class(CSS_CLASS)
@@ -317,13 +345,13 @@ class LivePlot:
             canvas.restore_region(self._background)
 
     def render(self) -> bytes:
-        """Paint the moving artists on the cached background and return PNG bytes."""
+        """Paint the moving artists on the cached background and return the frame's bytes (JPEG or PNG)."""
         canvas = self.fig.canvas
         self.restore_background()
         for artist in self._moving:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
-        return png_bytes(canvas.buffer_rgba())
+        return self.encode(canvas.buffer_rgba())
 
     def set(self, **values: Any) -> None:
         """Move controls programmatically (as a student would), e.g. ``demo.set(w=2.0)``."""
@@ -352,7 +380,8 @@ class LivePlot:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data = dict(data)
-        data["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        # the notebook keeps a PNG of the current frame, for viewers without widgets (course-html)
+        data["image/png"] = base64.b64encode(png_bytes(self.fig.canvas.buffer_rgba())).decode("ascii")
         data["text/plain"] = repr(self)
         return data
 

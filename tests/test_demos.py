@@ -23,7 +23,7 @@ def test_every_control_at_its_extremes(name):
             for value in (control.min, control.max):
                 frames = demo.frames
                 demo.set(**{control_name: value})  # raises if the update fails
-                assert demo.frames == frames + 1 and demo.image.value[:4] == b"\x89PNG"
+                assert demo.frames == frames + 1 and demo.image.value[:3] in (b"\x89PN", b"\xff\xd8\xff")
                 assert "nan" not in demo.status.value.lower(), (control_name, value, demo.status.value)
     assert demo.frames == 1 + 2 * sum(hasattr(c, "min") for c in demo.controls.values())
 

@@ -185,7 +185,7 @@ def denoise_demo(models=None, images=None, n_images: int = 8) -> LivePlot:
     controls = {"noise": slider(0.3, 0.0, 0.8, 0.05, "noise σ"),
                 "seed": W.IntSlider(value=0, min=0, max=20, description="noise draw",
                                     style={"description_width": "initial"})}
-    return LivePlot(draw, update, controls, figsize=(9.0, 1.0 + 0.75 * len(rows)),
+    return LivePlot(draw, update, controls, figsize=(9.0, 1.0 + 0.75 * len(rows)), image_format="png",
                     title="Denoising: move the noise level")
 
 

@@ -102,6 +102,7 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
     if surface not in SURFACES:
         raise ValueError(f"`surface` must be one of {list(SURFACES)}, got {surface!r}")
     pictures: dict[str, tuple] = {}
+    scenery: dict = {}  # the surface's picture, contours, formula and minimum; the demo, once built
 
     def picture(name):
         if name not in pictures:
@@ -129,23 +130,27 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
         ax_board.axis("off")
         ax_board.set(xlim=(0, 1), ylim=(0, 1))
         ax_board.set_title("Result", loc="left")
-        names, board = {}, {}
+        board = {}
         for i, (n, c) in enumerate(RACE_COLORS.items()):
-            names[n] = ax_board.text(0.0, 0.95 - 0.19 * i, n, color=c, weight="bold", fontsize=10, va="top")
+            ax_board.text(0.0, 0.95 - 0.19 * i, n, color=c, weight="bold", fontsize=10, va="top")
             board[n] = ax_board.text(0.0, 0.95 - 0.19 * i - 0.07, "", color=c, fontsize=9, va="top")
-        return {"image": image, "lines": lines, "formula": formula,
-                "minimum": minimum, "start": start, "paths": paths, "ends": ends, "curves": curves,
-                "names": names, "board": board}
+        # drawn into the cached background: they change only with the surface
+        scenery.update(image=image, lines=lines, formula=formula, minimum=minimum)
+        return {"start": start, "paths": paths, "ends": ends, "curves": curves, "board": board}
 
     def update(artists, surface, lr_sgd, lr_adaptive, steps, x0, y0, **racing):
         racers = [name for name, key in RACER_KEYS.items() if racing[key]]
         s = SURFACES[surface]
-        Z, segments = picture(surface)
-        artists["image"].set_data(Z)
-        artists["image"].set_clim(Z.min(), Z.max())
-        artists["lines"].set_segments(segments)
-        artists["formula"].set_text(f"{s.name}: f = {s.formula}")
-        artists["minimum"].set_data([s.minimum[0]], [s.minimum[1]])
+        if scenery.get("surface") != surface:  # a new surface: redraw the background once
+            Z, segments = picture(surface)
+            scenery["image"].set_data(Z)
+            scenery["image"].set_clim(Z.min(), Z.max())
+            scenery["lines"].set_segments(segments)
+            scenery["formula"].set_text(f"{s.name}: f = {s.formula}")
+            scenery["minimum"].set_data([s.minimum[0]], [s.minimum[1]])
+            scenery["surface"] = surface
+            if "demo" in scenery:  # (the first frame draws everything anyway)
+                scenery["demo"].redraw_background()
         artists["start"].set_data([x0], [y0])
         runs = race(s, (x0, y0), steps, lr_sgd, lr_adaptive, names=racers)
         report = []
@@ -154,10 +159,9 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
             run = runs.get(name)
             for artist in (path_line, end, curve):
                 artist.set_visible(run is not None)
-            lr = lr_sgd if name in SGD_FAMILY else lr_adaptive
-            artists["names"][name].set_text(f"{name}, η {lr:.2g}")  # the rate is part of the race
+            rate = f"η {lr_sgd if name in SGD_FAMILY else lr_adaptive:.2g}"  # the rate is part of the race
             if run is None:
-                text.set_text("not racing")
+                text.set_text(f"{rate}: not racing")
                 continue
             every = max(1, len(run.path) // 400)  # a few hundred points draw as well as 1000
             shown = np.r_[run.path[::every], run.path[-1:]]
@@ -166,11 +170,11 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
             end.set_marker("X" if run.diverged else "o")
             curve.set_data(np.arange(1, len(run.gap)), np.clip(run.gap[1:], 1e-12, 1e12))
             if run.diverged:
-                text.set_text(f"diverged at step {run.diverged_at}")
+                text.set_text(f"{rate}: diverged at step {run.diverged_at}")
                 report.append(f'<b style="color:#D55E00">{name}: diverged</b> at step {run.diverged_at}')
             else:
                 x, y = run.path[-1]
-                text.set_text(f"f − f* = {run.gap[-1]:.1e}\nat ({round(x, 2) + 0:.2f}, {round(y, 2) + 0:.2f})")
+                text.set_text(f"{rate}: f − f* = {run.gap[-1]:.1e}\nat ({round(x, 2) + 0:.2f}, {round(y, 2) + 0:.2f})")
                 report.append(f"{name}: f − f* = {run.gap[-1]:.2e}")
         if not report:
             return "choose at least one optimizer to race"
@@ -205,6 +209,7 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
 
     end_sgd_slider(surface)
     demo = LivePlot(draw, update, controls, figsize=(11.0, 4.3), kind="retrain", title="Optimizer race")
+    scenery["demo"] = demo
     for key in RACER_KEYS.values():
         controls[key].layout.width = "auto"
 

@@ -302,7 +302,7 @@ def k_fold_demo(k: int = 10, degree: int = 3, shuffle: bool = True, points: int 
         "shuffle": W.Checkbox(value=shuffle, description="shuffle before cutting",
                               style={"description_width": "initial"}),
     }
-    return LivePlot(draw, update, controls, figsize=(9.5, 4.0),
+    return LivePlot(draw, update, controls, figsize=(9.5, 4.0), image_format="png",
                     title=f"k-fold cross-validation of {points} samples, fold by fold", kind="retrain")
 
 

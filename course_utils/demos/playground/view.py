@@ -11,18 +11,15 @@ kernel stays responsive and needs no thread.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from typing import Any
 
 import ipywidgets as W
 import numpy as np
-from PIL import Image as PILImage
 
 from ...data import PLAYGROUND_DATASETS
 from ...notebook import session_seed
-from ...widgets import TrainingPlot, png_bytes
+from ...widgets import TrainingPlot, jpeg_bytes
 from . import figure
 from .session import PlaygroundSession, one_blas_thread
 from .settings import (
@@ -82,7 +79,6 @@ class Playground(TrainingPlot):
         super().__init__(lambda fig: figure.draw(fig, self.axis_labels), self._update, controls,
                          self.session, chunk="speed", figsize=figure.FIGSIZE, kind="retrain",
                          title="Playground")
-        self.image.format = "jpeg"
         if epochs:
             self.train(epochs)
 
@@ -307,14 +303,7 @@ class Playground(TrainingPlot):
                 self.fig.draw_artist(artist)
         for image in over:
             figure.paste(image, pixels, frame=True)
-        buf = io.BytesIO()
-        PILImage.fromarray(pixels).convert("RGB").save(buf, format="jpeg", quality=90)
-        return buf.getvalue()
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
-        data = super()._repr_mimebundle_(**kwargs)
-        data["image/png"] = base64.b64encode(png_bytes(self.fig.canvas.buffer_rgba())).decode("ascii")
-        return data
+        return jpeg_bytes(pixels)
 
     def __repr__(self) -> str:
         s = self.session
