@@ -303,7 +303,7 @@ class Playground(TrainingPlot):
                 self.fig.draw_artist(artist)
         for image in over:
             figure.paste(image, pixels, frame=True)
-        return jpeg_bytes(pixels)
+        return jpeg_bytes(pixels, quality=80)  # 90 KB a frame: under 1 MB/s while playing
 
     def __repr__(self) -> str:
         s = self.session
