@@ -171,6 +171,7 @@ class Optimizer:
         # MLP's are, see ``MLP.theta``), are updated through that vector: no copying in and out.
         self._vector = _joined(self.params) if len(self.params) > 1 else None
         self._seen_grads: list[np.ndarray] = []  # the last gradient arrays that were views too
+        self._seen_ids: tuple[int, ...] = ()  # ... their ids
         self._grad_vector: np.ndarray | None = None  # ... and the vector they are views into
 
     def step(self, grads: Sequence[np.ndarray]) -> None:
@@ -215,12 +216,13 @@ class Optimizer:
     def _same_vector(self, grads: Sequence[np.ndarray]) -> bool:
         """Whether ``grads`` are views into one flat vector laid out as the parameters' (then
         :attr:`_grad_vector`). Checked once for new arrays; the same arrays again are a quick yes."""
-        if len(grads) == len(self._seen_grads) and all(g is s for g, s in zip(grads, self._seen_grads)):
+        ids = tuple(map(id, grads))  # the arrays are kept in _seen_grads: an id cannot be reused
+        if ids == self._seen_ids:
             return self._grad_vector is not None
         vector = _joined(grads)
         ok = (vector is not None and vector.dtype == self._vector.dtype
               and all(g.shape == p.shape for g, p in zip(grads, self.params)))
-        self._seen_grads, self._grad_vector = list(grads), vector if ok else None
+        self._seen_grads, self._seen_ids, self._grad_vector = list(grads), ids, vector if ok else None
         return ok
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:  # pragma: no cover
