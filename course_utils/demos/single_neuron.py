@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as W
 import numpy as np
 
@@ -86,8 +88,10 @@ def descent_demo(lr: float = 0.005, steps: int = 1000, w0: float = 0.0, b0: floa
         w_path[far], b_path[far] = np.nan, np.nan
         artists["path"].set_data(w_path, b_path)
         artists["start"].set_data([w0], [b0])
-        # a run that diverged is shown up to its blow-up, where the story is
-        artists["ax_loss"].set_xlim(0, history.diverged_at if history.diverged else steps)
+        # a run that diverged is shown up to its blow-up, where the story is, on an axis to the next
+        # power of ten: neighbouring rates share it (a new axis redraws the whole figure, 100 ms)
+        blow_up = 10 ** math.ceil(math.log10(max(history.diverged_at, 2))) if history.diverged else steps
+        artists["ax_loss"].set_xlim(0, min(blow_up, steps))
         artists["curve"].set_data(np.arange(len(history.loss)), np.maximum(history.loss, 1e-12))
         if history.diverged:
             artists["note"].set_text(f"diverged at step {history.diverged_at}")
