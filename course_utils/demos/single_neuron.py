@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import ipywidgets as W
 import numpy as np
 
@@ -51,6 +49,9 @@ def line_fit_demo(w: float = 1.0, b: float = 10.0) -> LivePlot:
     return LivePlot(draw, update, controls, title="Fit the line by hand")
 
 
+MAX_STEPS = 5000  # the steps slider's end
+
+
 def descent_demo(lr: float = 0.005, steps: int = 1000, w0: float = 0.0, b0: float = 0.0) -> LivePlot:
     """Gradient descent on the Celsius data: learning rate, steps and initial value as controls.
 
@@ -73,8 +74,10 @@ def descent_demo(lr: float = 0.005, steps: int = 1000, w0: float = 0.0, b0: floa
         path, = ax.plot([], [], ".-", color=COLORS["orange"], lw=1.2, ms=3, label="descent path")
         start, = ax.plot([], [], "o", color=COLORS["sky"], mec="black", label="initial value")
         ax.legend(loc="upper right", fontsize=9)
-        ax_loss.set(yscale="log", ylim=(1e-6, 1e8), xlabel="step", ylabel="MSE (°F)²",
-                    title="Loss per step")
+        # both axes fixed (steps on a log scale, up to the slider's 5,000): a run that blows up
+        # at step 5 and one that converges over 5,000 share the axes, and no frame redraws them
+        ax_loss.set(xscale="log", xlim=(1, MAX_STEPS), yscale="log", ylim=(1e-6, 1e8),
+                    xlabel="step (log scale)", ylabel="MSE (°F)²", title="Loss per step")
         curve, = ax_loss.plot([], [], color=COLORS["blue"])
         note = ax_loss.text(0.5, 0.5, "", transform=ax_loss.transAxes, ha="center",
                             color=COLORS["vermillion"], fontsize=13, weight="bold")
@@ -88,11 +91,8 @@ def descent_demo(lr: float = 0.005, steps: int = 1000, w0: float = 0.0, b0: floa
         w_path[far], b_path[far] = np.nan, np.nan
         artists["path"].set_data(w_path, b_path)
         artists["start"].set_data([w0], [b0])
-        # a run that diverged is shown up to its blow-up, where the story is, on an axis to the next
-        # power of ten: neighbouring rates share it (a new axis redraws the whole figure, 100 ms)
-        blow_up = 10 ** math.ceil(math.log10(max(history.diverged_at, 2))) if history.diverged else steps
-        artists["ax_loss"].set_xlim(0, min(blow_up, steps))
-        artists["curve"].set_data(np.arange(len(history.loss)), np.maximum(history.loss, 1e-12))
+        loss = np.maximum(history.loss, 1e-12)
+        artists["curve"].set_data(np.arange(1, len(loss)), loss[1:])  # after each step
         if history.diverged:
             artists["note"].set_text(f"diverged at step {history.diverged_at}")
             return (f'<b style="color:#D55E00">diverged</b> at step {history.diverged_at}: '
@@ -105,7 +105,7 @@ def descent_demo(lr: float = 0.005, steps: int = 1000, w0: float = 0.0, b0: floa
         "lr": W.FloatLogSlider(value=lr, base=10, min=-4, max=-2, step=0.05,
                                description="learning rate η", readout_format=".5f",
                                style={"description_width": "initial"}),
-        "steps": W.IntSlider(value=steps, min=10, max=5000, step=10, description="steps",
+        "steps": W.IntSlider(value=steps, min=10, max=MAX_STEPS, step=10, description="steps",
                              style={"description_width": "initial"}),
         "w0": slider(w0, -1.0, 8.0, 0.1, "initial w"),
         "b0": slider(b0, -10.0, 50.0, 1.0, "initial b", ".0f"),
