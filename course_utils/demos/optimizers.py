@@ -88,6 +88,51 @@ def _surface_picture(surface: Surface, n: int = 201):
     return Z, segments
 
 
+def _race_controls(s: Surface, steps: int, racers: Sequence[str]) -> dict[str, W.ValueWidget]:
+    """The race's controls, set to surface ``s``'s suggestions: a checkbox per racer."""
+    unknown = set(racers) - set(OPTIMIZERS)
+    if unknown:
+        raise ValueError(f"`racers` must be names from {list(OPTIMIZERS)}, got {sorted(unknown)}")
+    style = {"description_width": "initial"}
+    controls = {
+        "surface": W.Dropdown(options=list(SURFACES), value=s.name, description="loss surface",
+                              style=style),
+        "lr_sgd": W.FloatLogSlider(value=s.lr_sgd, base=10, min=-4, max=0, step=0.05,
+                                   description="η: SGD family", readout_format=".4f",
+                                   style=style),
+        "lr_adaptive": W.FloatLogSlider(value=s.lr_adaptive, base=10, min=-4, max=0, step=0.05,
+                                        description="η: RMSProp, Adam", readout_format=".4f",
+                                        style=style),
+        "steps": W.IntSlider(value=steps, min=10, max=1000, step=10, description="steps", style=style),
+        "x0": slider(s.start[0], -2.0, 2.0, 0.01, "start x"),
+        "y0": slider(s.start[1], -2.0, 2.0, 0.01, "start y"),
+    }
+    for name, key in RACER_KEYS.items():  # a checkbox each: what races is plain to see
+        controls[key] = W.Checkbox(value=name in racers, description=name, indent=False)
+    return controls
+
+
+def _show_racer(name: str, run, rate: str, path_line, end, curve, text) -> str | None:
+    """Draw one racer's path, end point, loss curve and board entry; its line of the status, if racing."""
+    for artist in (path_line, end, curve):
+        artist.set_visible(run is not None)
+    if run is None:
+        text.set_text(f"{rate}: not racing")
+        return None
+    every = max(1, len(run.path) // 400)  # a few hundred points draw as well as 1000
+    shown = np.r_[run.path[::every], run.path[-1:]]
+    path_line.set_data(shown[:, 0], shown[:, 1])
+    end.set_data([shown[-1, 0]], [shown[-1, 1]])
+    end.set_marker("X" if run.diverged else "o")
+    curve.set_data(np.arange(1, len(run.gap)), np.clip(run.gap[1:], 1e-12, 1e12))
+    if run.diverged:
+        text.set_text(f"{rate}: diverged at step {run.diverged_at}")
+        return f'<b style="color:#D55E00">{name}: diverged</b> at step {run.diverged_at}'
+    x, y = run.path[-1]
+    text.set_text(f"{rate}: f − f* = {run.gap[-1]:.1e}\nat ({round(x, 2) + 0:.2f}, {round(y, 2) + 0:.2f})")
+    return f"{name}: f − f* = {run.gap[-1]:.2e}"
+
+
 def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
                         racers: Sequence[str] = tuple(OPTIMIZERS)) -> LivePlot:
     """Race the optimizers on a 2-D loss surface; their paths drawn on its contour plot.
@@ -155,51 +200,16 @@ def optimizer_race_demo(surface: str = "Rosenbrock", steps: int = 300,
         runs = race(s, (x0, y0), steps, lr_sgd, lr_adaptive, names=racers)
         report = []
         for name in OPTIMIZERS:
-            path_line, end, curve, text = (artists[k][name] for k in ("paths", "ends", "curves", "board"))
-            run = runs.get(name)
-            for artist in (path_line, end, curve):
-                artist.set_visible(run is not None)
+            drawn = (artists[k][name] for k in ("paths", "ends", "curves", "board"))
             rate = f"η {lr_sgd if name in SGD_FAMILY else lr_adaptive:.2g}"  # the rate is part of the race
-            if run is None:
-                text.set_text(f"{rate}: not racing")
-                continue
-            every = max(1, len(run.path) // 400)  # a few hundred points draw as well as 1000
-            shown = np.r_[run.path[::every], run.path[-1:]]
-            path_line.set_data(shown[:, 0], shown[:, 1])
-            end.set_data([shown[-1, 0]], [shown[-1, 1]])
-            end.set_marker("X" if run.diverged else "o")
-            curve.set_data(np.arange(1, len(run.gap)), np.clip(run.gap[1:], 1e-12, 1e12))
-            if run.diverged:
-                text.set_text(f"{rate}: diverged at step {run.diverged_at}")
-                report.append(f'<b style="color:#D55E00">{name}: diverged</b> at step {run.diverged_at}')
-            else:
-                x, y = run.path[-1]
-                text.set_text(f"{rate}: f − f* = {run.gap[-1]:.1e}\nat ({round(x, 2) + 0:.2f}, {round(y, 2) + 0:.2f})")
-                report.append(f"{name}: f − f* = {run.gap[-1]:.2e}")
+            line = _show_racer(name, runs.get(name), rate, *drawn)
+            if line:
+                report.append(line)
         if not report:
             return "choose at least one optimizer to race"
         return f"after {steps} steps: " + "; ".join(report)
 
-    s = SURFACES[surface]
-    style = {"description_width": "initial"}
-    controls = {
-        "surface": W.Dropdown(options=list(SURFACES), value=surface, description="loss surface",
-                              style=style),
-        "lr_sgd": W.FloatLogSlider(value=s.lr_sgd, base=10, min=-4, max=0, step=0.05,
-                                   description="η: SGD family", readout_format=".4f",
-                                   style=style),
-        "lr_adaptive": W.FloatLogSlider(value=s.lr_adaptive, base=10, min=-4, max=0, step=0.05,
-                                        description="η: RMSProp, Adam", readout_format=".4f",
-                                        style=style),
-        "steps": W.IntSlider(value=steps, min=10, max=1000, step=10, description="steps", style=style),
-        "x0": slider(s.start[0], -2.0, 2.0, 0.01, "start x"),
-        "y0": slider(s.start[1], -2.0, 2.0, 0.01, "start y"),
-    }
-    unknown = set(racers) - set(OPTIMIZERS)
-    if unknown:
-        raise ValueError(f"`racers` must be names from {list(OPTIMIZERS)}, got {sorted(unknown)}")
-    for name, key in RACER_KEYS.items():  # a checkbox each: what races is plain to see
-        controls[key] = W.Checkbox(value=name in racers, description=name, indent=False)
+    controls = _race_controls(SURFACES[surface], steps, racers)
     limits: dict[str, float] = {}
 
     def end_sgd_slider(name):  # where the SGD family's picture stops changing
