@@ -96,18 +96,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebook", type=Path, help="the notebook, e.g. notebooks/01_single_neuron.ipynb")
     parser.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     args = parser.parse_args(argv)
-    notebook = args.notebook.resolve()
-    if notebook.suffix != ".ipynb" or not notebook.is_file():
-        parser.error(f"`notebook` must be an existing .ipynb file, got {args.notebook}")
-    try:
-        relative = notebook.relative_to(ROOT)
-    except ValueError:
-        parser.error(f"`notebook` must be inside the course's folder {ROOT}, got {notebook}")
+    relative = notebook_under_root(parser, args.notebook)
     prepare_reveal()
     print(f"slides at http://127.0.0.1:{args.port}/voila/render/{relative.as_posix()} "
           "(the first view runs every cell; Ctrl+C stops)", flush=True)
+    return run_until_stopped(voila_command(ROOT, args.port), env=voila_env())
+
+
+def notebook_under_root(parser: argparse.ArgumentParser, path: Path) -> Path:
+    """``path`` as Voilà's URL names it, relative to :data:`ROOT`; a usage error if it is not a notebook there."""
+    notebook = path.resolve()
+    if notebook.suffix != ".ipynb" or not notebook.is_file():
+        parser.error(f"`notebook` must be an existing .ipynb file, got {path}")
     try:
-        return subprocess.call(voila_command(ROOT, args.port), cwd=ROOT, env=voila_env())
+        return notebook.relative_to(ROOT)
+    except ValueError:
+        parser.error(f"`notebook` must be inside the course's folder {ROOT}, got {notebook}")
+
+
+def run_until_stopped(command: list[str], env: dict[str, str] | None = None) -> int:
+    """Run a server from :data:`ROOT` until it exits or Ctrl+C stops it; its exit code (0 for Ctrl+C)."""
+    try:
+        return subprocess.call(command, cwd=ROOT, env=env)
     except KeyboardInterrupt:
         return 0
 

@@ -23,11 +23,10 @@ notebook, so a tagged code cell would not run.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
-from .present import ROOT, drop_code_only
+from .present import ROOT, drop_code_only, notebook_under_root, run_until_stopped
 
 
 def voila_command(root: Path = ROOT, port: int = 8867) -> list[str]:
@@ -46,19 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebook", type=Path, help="the notebook, e.g. notebooks/01_single_neuron.ipynb")
     parser.add_argument("--port", type=int, default=8867, help="port on 127.0.0.1 (default 8867)")
     args = parser.parse_args(argv)
-    notebook = args.notebook.resolve()
-    if notebook.suffix != ".ipynb" or not notebook.is_file():
-        parser.error(f"`notebook` must be an existing .ipynb file, got {args.notebook}")
-    try:
-        relative = notebook.relative_to(ROOT)
-    except ValueError:
-        parser.error(f"`notebook` must be inside the course's folder {ROOT}, got {notebook}")
+    relative = notebook_under_root(parser, args.notebook)
     print(f"app at http://127.0.0.1:{args.port}/voila/render/{relative.as_posix()} "
           "(each view runs every cell in a kernel of its own; Ctrl+C stops)", flush=True)
-    try:
-        return subprocess.call(voila_command(ROOT, args.port), cwd=ROOT)
-    except KeyboardInterrupt:
-        return 0
+    return run_until_stopped(voila_command(ROOT, args.port))
 
 
 if __name__ == "__main__":

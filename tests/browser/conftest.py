@@ -34,6 +34,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,44 @@ def require_browser() -> None:
     if in_ci():
         pytest.fail(f"{message}; CI is set, so this fails instead of skipping", pytrace=False)
     pytest.skip(message)
+
+
+def require_package(package: str, message: str) -> None:
+    """Skip (locally) or fail (in CI) when the Python package a test serves pages with is missing."""
+    if importlib.util.find_spec(package) is None:
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+# -- a Voilà server (live slides, the app) ----------------------------------------------------
+@contextmanager
+def serving(command: list[str], root: Path, env: dict[str, str], port: int, log: Path,
+            timeout_s: float = SERVER_START_TIMEOUT_S) -> Iterator[None]:
+    """Run a server (``command``, on ``port`` of 127.0.0.1) until the block ends; fail if it never answers."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"{command[2]} exited with code {process.returncode}:\n{log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{command[2]} did not answer within {timeout_s} s")
+                time.sleep(0.25)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # -- the JupyterLab server --------------------------------------------------------------------

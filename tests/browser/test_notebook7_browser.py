@@ -21,7 +21,6 @@ four shortcuts with ``:not(.noUi-handle)`` added to the selector. The test
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import secrets
 import shutil
@@ -40,7 +39,7 @@ from conftest import (
     VIEWPORT,
     LabServer,
     free_port,
-    in_ci,
+    require_package,
     server_env,
     stop_server,
     wait_until_ready,
@@ -93,11 +92,7 @@ def tiny_notebook(path: Path) -> None:
 def notebook7(browser_available: None,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """Jupyter Notebook 7 serving the tiny notebook, with the course's settings override."""
-    if importlib.util.find_spec("notebook") is None:
-        message = "the Notebook 7 test needs Jupyter Notebook 7 (pip install notebook)"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+    require_package("notebook", "the Notebook 7 test needs Jupyter Notebook 7 (pip install notebook)")
     workdir = tmp_path_factory.mktemp("notebook7")
     root = workdir / "course"
     root.mkdir()

@@ -19,10 +19,6 @@ template runs the notebook in a kernel and renders the slides with live widgets.
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, VIEWPORT, copy_course, free_port, in_ci
+from conftest import VIEWPORT, copy_course, free_port, require_package, server_env, serving
 
 pytestmark = pytest.mark.browser
 
@@ -74,45 +70,16 @@ JS_IMAGE_DIGEST = """async (img) => {
 @pytest.fixture(scope="module")
 def voila_url(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Voilà serving a copy of the notebooks as reveal.js slides; yields the URL of notebook 01."""
-    if importlib.util.find_spec("voila") is None:
-        message = "presenting with live demos needs Voilà (pip install voila)"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+    require_package("voila", "presenting with live demos needs Voilà (pip install voila)")
     from course_utils.instructor.present import prepare_reveal, voila_command, voila_env
 
     workdir = tmp_path_factory.mktemp("voila")
     root = copy_course(workdir)
     prepare_reveal(root)  # what course-present does, in the copy
     port = free_port()
-    env = voila_env(dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"),
-                         JUPYTER_RUNTIME_DIR=str(workdir / "runtime")))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    command = voila_command(root, port)
-    log = workdir / "voila.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"Voilà exited with code {process.returncode}:\n{log.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"Voilà did not answer within {START_TIMEOUT_S} s")
-                time.sleep(0.25)
+    env = voila_env(server_env(workdir))
+    with serving(voila_command(root, port), root, env, port, workdir / "voila.log", START_TIMEOUT_S):
         yield f"http://127.0.0.1:{port}/voila/render/{NOTEBOOK}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _offline(route: Any) -> None:

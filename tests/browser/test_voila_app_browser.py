@@ -11,10 +11,6 @@ cells tagged ``code-only`` left out), opens notebook 01, and requires
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +19,7 @@ from typing import Any
 import pytest
 from test_present_browser import JS_IMAGE_DIGEST, _offline
 
-from conftest import REPO, VIEWPORT, copy_course, free_port, in_ci
+from conftest import VIEWPORT, copy_course, free_port, require_package, server_env, serving
 
 pytestmark = pytest.mark.browser
 
@@ -39,43 +35,15 @@ DROPPED = ["setup(presenting=True)",  # the setup cell's note (tagged code-only)
 @pytest.fixture(scope="module")
 def app_url(browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Voilà serving a copy of the notebooks as apps; yields the URL of notebook 01."""
-    if importlib.util.find_spec("voila") is None:
-        message = "the Voilà app needs Voilà (pip install voila)"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+    require_package("voila", "the Voilà app needs Voilà (pip install voila)")
     from course_utils.instructor.voila_app import voila_command
 
     workdir = tmp_path_factory.mktemp("voila-app")
     root = copy_course(workdir)
     port = free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(workdir / "config"),
-               JUPYTER_RUNTIME_DIR=str(workdir / "runtime"))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    log = workdir / "voila.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(voila_command(root, port), cwd=root, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"Voilà exited with code {process.returncode}:\n{log.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"Voilà did not answer within {START_TIMEOUT_S} s")
-                time.sleep(0.25)
+    with serving(voila_command(root, port), root, server_env(workdir), port, workdir / "voila.log",
+                 START_TIMEOUT_S):
         yield f"http://127.0.0.1:{port}/voila/render/{NOTEBOOK}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_voila_app_has_live_demos_and_no_code_only_prose(browser: Any, app_url: str,
