@@ -126,11 +126,15 @@ def unbreakable_numbers(text: str) -> str:
     return _SCIENTIFIC.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', text)
 
 
-def widget_tree(widget: W.Widget) -> list[W.Widget]:
-    """``widget`` and every widget inside it (a box's children, recursively)."""
-    found = [widget]
+def widget_tree(widget: W.Widget, models: bool = False) -> list[W.Widget]:
+    """``widget`` and every widget inside it (a box's children, recursively).
+
+    With ``models``, each one's layout and style models too (what closing them all must reach).
+    """
+    found = [widget] + ([getattr(widget, part) for part in ("layout", "style")
+                         if isinstance(getattr(widget, part, None), W.Widget)] if models else [])
     for child in getattr(widget, "children", ()):
-        found += widget_tree(child)
+        found += widget_tree(child, models)
     return found
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ...data import PLAYGROUND_DATASETS
 from ...notebook import session_seed
-from ...widgets import TrainingPlot, jpeg_bytes
+from ...widgets import TrainingPlot, jpeg_bytes, widget_tree
 from . import figure
 from .session import PlaygroundSession, one_blas_thread
 from .settings import (
@@ -38,15 +38,6 @@ from .settings import (
 )
 
 __all__ = ["playground_demo", "playground", "Playground"]
-
-
-def _widgets_in(widget: W.Widget) -> list[W.Widget]:
-    """A widget and every widget inside it: its children (boxes), its layout and style models."""
-    found = [widget] + [getattr(widget, part) for part in ("layout", "style")
-                        if isinstance(getattr(widget, part, None), W.Widget)]
-    for child in getattr(widget, "children", ()):
-        found += _widgets_in(child)
-    return found
 
 
 class Playground(TrainingPlot):
@@ -186,7 +177,7 @@ class Playground(TrainingPlot):
 
     def close(self) -> None:
         """Close every widget of the playground (it stops being shown and synced)."""
-        for widget in _widgets_in(self.widget):
+        for widget in widget_tree(self.widget, models=True):
             widget.close()
 
     def _on_change(self, change: dict) -> None:
