@@ -189,6 +189,12 @@ class LivePlot:
     image_format : {"jpeg", "png"}
         How each frame travels to the browser: JPEG encodes in a fifth of the
         time (:func:`jpeg_bytes`); PNG for a figure of flat colour fields.
+    prefetch : bool, default True
+        Keep the frames around the current one in the browser, drawn in the
+        kernel's idle time, so that a slider shows them without a round trip
+        (:mod:`course_utils.frame_cache`). Only for a figure that is a function
+        of the controls' values; it needs every control to be a slider, a
+        selection or a checkbox, and is off for any other.
 
     Attributes
     ----------
@@ -198,6 +204,8 @@ class LivePlot:
         What the notebook shows, built by :meth:`arrange`.
     frames : int
         How many times the figure has been redrawn.
+    cache : FrameCache or None
+        The kernel's half of the frame cache (``prefetch``).
     changed : set of str
         The names of the controls that moved before the current (or last)
         frame; every control's at the first frame. ``update`` may use it to
@@ -230,6 +238,7 @@ class LivePlot:
         title: str | None = None,
         kind: str = "analytic",
         image_format: str = "jpeg",
+        prefetch: bool = True,
     ) -> None:
         if not callable(draw) or not callable(update):
             raise TypeError("`draw` and `update` must be functions")
@@ -272,10 +281,23 @@ class LivePlot:
 
         self._names = {id(control): name for name, control in self.controls.items()}
         self._moved = set(self.controls)  # the first frame: everything is new
+        self._drawn: dict[str, Any] | None = None  # the values of the artists' current state
         self.changed: set[str] = set()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
+        self.cache = self._frame_cache() if prefetch else None
         self.refresh(full=True)
+
+    def _frame_cache(self) -> Any:
+        """The frame cache over the sliders, or None if a control cannot take part in a key."""
+        from .frame_cache import FrameCache, kind_of
+
+        kinds = {name: kind_of(control) for name, control in self.controls.items()}
+        axes = [name for name, kind in kinds.items()
+                if kind in ("range", "log") or isinstance(self.controls[name], W.SelectionSlider)]
+        if None in kinds.values() or not axes:
+            return None
+        return FrameCache(self, axes)
 
     def arrange(self) -> W.Box:
         """Put the controls, the image and the status into one box: the demo's widget.
@@ -322,20 +344,37 @@ class LivePlot:
         During ``update``, :attr:`changed` names the controls moved since the
         last frame.
         """
-        self.changed, self._moved = self._moved, set()
+        moved, self._moved = self._moved, set()
+        if full:
+            self._background = None
+        if self.cache is not None:
+            self.cache.key = self.cache.key_of()  # before the frame: the browser files it under this key
         try:
-            status = self.update_fn(self.artists, **self.values())
+            frame, status = self.draw_frame(self.values(), moved)
         except Exception as exc:  # shown to the student, and kept for tests
             self.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             self.status.value = (f'<span class="course-liveplot-error" style="color:#D55E00">'
                                  f"error: {html.escape(self.error)}</span>")
             raise
         self.error = None
-        if full:
-            self._background = None
-        self.image.value = self.render()
-        self.status.value = unbreakable_numbers(status or "")
+        self.image.value = frame
+        self.status.value = status
         self.frames += 1
+
+    def draw_frame(self, values: Mapping[str, Any], moved: Iterable[str] = ()) -> tuple[bytes, str]:
+        """Draw the frame of ``values`` and return its bytes and status, without showing it.
+
+        ``values`` need not be the controls' own: the frame cache draws frames a
+        student has not asked for yet. :attr:`changed` names the controls whose
+        value differs from the last frame drawn (and those in ``moved``).
+        """
+        drawn = self._drawn
+        self.changed = set(moved) | {name for name, value in values.items()
+                                     if drawn is None or name not in drawn or drawn[name] != value}
+        self._drawn = None  # until the update has gone through: a failed one leaves artists half set
+        status = self.update_fn(self.artists, **values)
+        self._drawn = dict(values)
+        return self.render(), unbreakable_numbers(status or "")
 
     def restore_background(self) -> None:
         """Put the static part back on the canvas, re-rendering it first if it is stale."""
@@ -460,7 +499,8 @@ class TrainingPlot(LivePlot):
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
         self._frame_end = 0.0
-        super().__init__(draw, update, controls, **kwargs)
+        # its figure shows a run that goes on between frames: no frame can be drawn ahead
+        super().__init__(draw, update, controls, prefetch=False, **kwargs)
         self.play.observe(self._on_tick, names="value")
 
     def header(self) -> list[W.Widget]:

@@ -6,7 +6,8 @@ Usage::
     course-execute notebooks/01_single_neuron.ipynb
 
 Each notebook runs top to bottom with its folder as the working directory;
-widget state is stored in the notebook, so the widgets render for readers.
+widget state is stored in the notebook, so the widgets render for readers
+(all but the demos' frame caches, which are never shown and need a kernel).
 The run time of each notebook is printed.
 """
 
@@ -18,6 +19,30 @@ import time
 from pathlib import Path
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def drop_frame_caches(nb: dict) -> int:
+    """Remove the demos' frame caches from ``nb``'s stored widget state; return how many.
+
+    A frame cache (:mod:`course_utils.frame_cache`) is never displayed and only works
+    with a kernel; kept in the file, it would be 8 KB of JavaScript per demo for nothing.
+
+    Examples
+    --------
+    >>> nb = {"metadata": {"widgets": {WIDGET_STATE: {"state": {
+    ...     "a": {"model_module": "anywidget", "state": {"_esm": "... courseFrameCache ..."}},
+    ...     "b": {"model_module": "@jupyter-widgets/controls", "state": {}}}}}}}
+    >>> drop_frame_caches(nb), list(nb["metadata"]["widgets"][WIDGET_STATE]["state"])
+    (1, ['b'])
+    """
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    caches = [model_id for model_id, model in state.items()
+              if model.get("model_module") == "anywidget"
+              and "courseFrameCache" in str(model.get("state", {}).get("_esm", ""))]
+    for model_id in caches:
+        del state[model_id]
+    return len(caches)
 
 
 def execute_notebook(path: Path | str, timeout: int = 600, kernel_name: str = "python3") -> float:
@@ -40,6 +65,7 @@ def execute_notebook(path: Path | str, timeout: int = 600, kernel_name: str = "p
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    drop_frame_caches(nb)
     nbformat.write(nb, path)
     return seconds
 

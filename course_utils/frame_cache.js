@@ -1,0 +1,216 @@
+// The browser's half of course_utils.frame_cache: frames kept here, shown without Python.
+//
+// A control's position is an integer (a slider's step number, a selection's index, a checkbox's
+// 0 or 1); a frame's key is the positions of all the demo's controls, joined by commas. Python
+// computes the same key from the same values (frame_cache.position).
+//
+// 1. When the demo is on screen, ask Python for the frames around the current one: along each
+//    slider, nearest first, a batch at a time, until `budget` frames are here.
+// 2. When a control moves, show the frame of the new key at once if it is here; otherwise the
+//    kernel's frame comes as before.
+// 3. A kernel frame that arrives for a key the controls have already left (a drag outruns the
+//    kernel) is replaced at once by the frame of the current key, if it is here: never a step back.
+
+const REF = "IPY_MODEL_";
+// what every demo's cache has done, for the browser tests and the benchmark to read
+const STATS = (globalThis.courseFrameCache ??= { hits: 0, misses: 0, received: 0, asked: 0 });
+const OURS = { frameCache: true };
+const REST_MS = 60;  // marks the changes made here, so the listeners skip them
+
+function position(control, kind) {
+  if (kind === "index") return control.get("index");
+  if (kind === "bool") return control.get("value") ? 1 : 0;
+  const value = control.get("value"), min = control.get("min"), step = control.get("step");
+  if (kind === "log") return Math.round((Math.log(value) / Math.log(control.get("base")) - min) / step);
+  return Math.round((value - min) / step);
+}
+
+function count(control, kind) {
+  if (kind === "index") return (control.get("_options_labels") || []).length;
+  if (kind === "bool") return 2;
+  return Math.round((control.get("max") - control.get("min")) / control.get("step")) + 1;
+}
+
+// bytes as ipywidgets' Image model holds them (a DataView of its own buffer)
+function asDataView(buffer) {
+  if (buffer instanceof DataView) return buffer;
+  if (ArrayBuffer.isView(buffer)) return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  return new DataView(buffer);
+}
+
+async function initialize({ model }) {
+  const manager = model.widget_manager;
+  const get = (ref) => manager.get_model(ref.slice(REF.length));
+  const [image, status, box] = await Promise.all(["image", "status", "box"].map((name) => get(model.get(name))));
+  const controls = await Promise.all(model.get("controls").map(get));
+  const kinds = model.get("kinds"), axes = model.get("axes");
+  const cache = new Map();  // key -> {bytes, status, url}: a URL of its own, decoded once by the browser
+  const urls = new Set();  // those URLs, which ipywidgets' Image view must not revoke
+  const decoded = new Map();  // key -> a decoded <img> kept alive: the next frames paint without decoding
+  const type = `image/${image.get("format")}`;
+  const keep = (key, bytes, status) => {
+    const url = URL.createObjectURL(new Blob([bytes], { type }));
+    urls.add(url);
+    cache.set(key, { bytes, status, url });
+  };
+  const drop = (key) => {
+    const frame = cache.get(key);
+    if (!frame) return;
+    cache.delete(key);
+    decoded.delete(key);
+    if (views.every((view) => view.el.src !== frame.url)) {
+      urls.delete(frame.url);
+      URL.revokeObjectURL(frame.url);
+    }
+  };
+  // ipywidgets' Image view makes a new URL, to decode again, for every frame: ours shows the frame's own
+  const views = [];
+  const patch = (view) => {
+    if (view.courseFrameCache) return;
+    view.courseFrameCache = true;
+    views.push(view);
+    const update = view.update.bind(view), remove = view.remove.bind(view);
+    view.update = (options) => {
+      if (options && options.frameCache) {
+        view.el.src = options.url;
+        return undefined;
+      }
+      if (urls.has(view.el.src)) view.el.removeAttribute("src");  // so that it is not revoked
+      return update(options);
+    };
+    view.remove = () => {
+      if (urls.has(view.el.src)) view.el.removeAttribute("src");
+      return remove();
+    };
+  };
+  // decode the frames next to the current one ahead of time (a few: a decoded frame is large)
+  const predecode = (near) => {
+    for (const key of near.slice(0, 6)) {
+      const frame = cache.get(key);
+      if (!frame || decoded.has(key)) continue;
+      const img = new Image();
+      img.src = frame.url;
+      img.decode().catch(() => {});
+      decoded.set(key, img);
+    }
+    while (decoded.size > 12) decoded.delete(decoded.keys().next().value);
+  };
+  const failed = new Set();  // keys whose update raised: not asked again
+  let shown = model.get("key"), asking = false, active = false, timer = null, closed = false;
+
+  const here = () => controls.map((control, i) => position(control, kinds[i]));
+  const show = (key) => {
+    const frame = cache.get(key);
+    if (!frame) return false;
+    shown = key;
+    image.set("value", frame.bytes, { ...OURS, url: frame.url });
+    status.set("value", frame.status, OURS);
+    return true;
+  };
+  // the keys to have, nearest first: along each axis (the first one counts double), up to `budget`
+  const wanted = () => {
+    const at = here(), sizes = controls.map((c, i) => (axes[i] ? count(c, kinds[i]) : 0));
+    const first = axes.indexOf(true), near = [];
+    for (let i = 0; i < controls.length; i++) {
+      for (let p = 0; p < sizes[i]; p++) {
+        if (p === at[i]) continue;
+        const key = at.slice();
+        key[i] = p;
+        near.push([Math.abs(p - at[i]) * (i === first ? 1 : 2), key.join(",")]);
+      }
+    }
+    near.sort((a, b) => a[0] - b[0]);
+    return near.slice(0, model.get("budget")).map(([, key]) => key);
+  };
+  // while a control moves fast (a drag), the browser has enough to do: ask once it rests for a moment
+  let lastMove = 0, later = null;
+  const ask = () => {
+    if (asking || !active || closed) return;
+    const rest = performance.now() - lastMove;
+    if (rest < REST_MS) {
+      clearTimeout(later);
+      later = setTimeout(ask, REST_MS - rest);
+      return;
+    }
+    const near = wanted();
+    predecode(near);
+    const around = new Set([here().join(","), shown, ...near]);
+    for (const key of [...cache.keys()]) if (!around.has(key)) drop(key);  // what is far away goes
+    const keys = near.filter((key) => !cache.has(key) && !failed.has(key)).slice(0, 8);
+    if (!keys.length) return;
+    asking = true;
+    STATS.asked += keys.length;
+    model.send({ want: keys });
+  };
+  const moved = () => {
+    active = true;
+    lastMove = performance.now();
+    const key = here().join(",");
+    if (key !== shown) STATS[show(key) ? "hits" : "misses"] += 1;
+    ask();
+  };
+  // the kernel's frame for model.get("key"): kept, and replaced at once if the controls have moved on
+  let kernelFrame = null;
+  const reconcile = () => {
+    const key = here().join(",");
+    if (key !== shown) show(key);
+  };
+  const kernelImage = (changed, value, options) => {
+    if (options && options.frameCache) return;
+    shown = model.get("key");
+    kernelFrame = { key: shown, bytes: value };
+    queueMicrotask(reconcile);  // after the Image view has taken the kernel's frame
+  };
+  const kernelStatus = (changed, value, options) => {
+    if (options && options.frameCache) return;
+    shown = model.get("key");
+    if (kernelFrame && kernelFrame.key === shown && !String(value).includes("course-liveplot-error")) {
+      if (!cache.has(shown)) keep(shown, kernelFrame.bytes, value);
+    }
+    queueMicrotask(reconcile);
+  };
+  model.on("msg:custom", (msg, buffers) => {
+    if (!msg || !msg.frames) return;
+    msg.frames.forEach((frame, i) => {
+      if (frame.error) failed.add(frame.key);
+      else keep(frame.key, asDataView(buffers[i]), frame.status);
+    });
+    STATS.received += msg.frames.length;
+    asking = false;
+    reconcile();
+    ask();
+  });
+  controls.forEach((control) => control.on("change:value change:index", moved, OURS));
+  image.on("change:value", kernelImage, OURS);
+  status.on("change:value", kernelStatus, OURS);
+
+  // work while the demo is on screen, at least half of it (a demo never scrolled to costs nothing,
+  // and one demo's frames do not hold up the one a student is looking at: the kernel is shared)
+  const seen = new IntersectionObserver((entries) => {
+    active = entries.some((entry) => entry.isIntersecting);
+    ask();
+  }, { threshold: 0.5 });
+  let watched = 0, wait = 250;
+  const watch = async () => {
+    if (closed) return;
+    (await Promise.all(Object.values(image.views || {}))).forEach(patch);
+    const boxes = await Promise.all(Object.values(box.views || {}));
+    boxes.slice(watched).forEach((view) => seen.observe(view.el));
+    watched = Math.max(watched, boxes.length);
+    wait = Math.min(2 * wait, 2000);
+    timer = setTimeout(watch, wait);
+  };
+  watch();
+  return () => {
+    closed = true;
+    clearTimeout(timer);
+    clearTimeout(later);
+    seen.disconnect();
+    for (const url of urls) URL.revokeObjectURL(url);
+    controls.forEach((control) => control.off(null, null, OURS));
+    image.off(null, null, OURS);
+    status.off(null, null, OURS);
+  };
+}
+
+export default { initialize };

@@ -1,0 +1,226 @@
+"""Frames kept in the browser, so that a slider moves the figure without waiting for Python.
+
+Every control change of a :class:`~course_utils.widgets.LivePlot` normally makes a
+round trip: the browser sends the value, the kernel draws the frame and sends it
+back. On a laptop that trip alone takes 20-60 ms, and during a drag ipywidgets
+sends the next value only once the kernel is idle again, so a drag shows 15-20
+frames a second at best, however fast the demo draws.
+
+A :class:`FrameCache` removes the trip for the frames a student is about to see.
+When the demo is on screen, the browser asks the kernel, in the kernel's idle
+time, for the frames around the current one: along each slider, nearest first,
+up to :data:`BUDGET` frames or :data:`BUDGET_S` seconds of drawing. When a control moves to a position whose frame is
+already there, the browser shows it at once; the kernel still runs its usual
+update a moment later, and its frame and status agree with what is shown. A
+position not there yet takes the round trip as before.
+
+A frame's key is the position of every control, joined by commas: a slider's
+step number, a selection's index, a checkbox's 0 or 1 (:func:`position`). The
+browser half, ``frame_cache.js``, computes the same key from the same values.
+
+Only a demo whose figure is a function of its controls' values may keep frames
+(a training run that goes on between frames may not); ``LivePlot(prefetch=...)``
+decides.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import ipywidgets as W
+import traitlets as T
+
+if TYPE_CHECKING:
+    from .widgets import LivePlot
+
+#: How many frames around the current one the browser keeps, per demo, at most and at least.
+BUDGET = (24, 160)
+#: ...and how much kernel time they may take to draw: a demo that retrains keeps fewer.
+BUDGET_S = 3.0
+#: A batch of frames stops after this many seconds of drawing (at least one frame):
+#: a student's own change waits at most this long behind the prefetching.
+BATCH_S = 0.03
+
+_SELECTIONS = (W.SelectionSlider, W.Dropdown, W.ToggleButtons, W.RadioButtons, W.Select)
+
+
+def kind_of(control: W.Widget) -> str | None:
+    """How a control's position is counted: "range", "log", "index", "bool", or None (unsupported).
+
+    Examples
+    --------
+    >>> kind_of(W.FloatSlider()), kind_of(W.FloatLogSlider()), kind_of(W.Dropdown(options=["a"]))
+    ('range', 'log', 'index')
+    >>> kind_of(W.Text()) is None
+    True
+    """
+    if isinstance(control, W.FloatLogSlider):
+        return "log"
+    if isinstance(control, (W.IntSlider, W.FloatSlider)):
+        return "range"
+    if isinstance(control, _SELECTIONS):
+        return "index"
+    if isinstance(control, (W.Checkbox, W.ToggleButton)):
+        return "bool"
+    return None
+
+
+def position(control: W.Widget, value: Any = None) -> int:
+    """The position of ``value`` (default: the control's value) on ``control``, as the browser counts it.
+
+    A slider's position is its step number from ``min``, ``round((value - min) / step)``
+    (for a log slider, of the exponent); a selection's is its index.
+
+    Examples
+    --------
+    >>> position(W.FloatSlider(value=1.8, min=0, max=4, step=0.1))
+    18
+    >>> position(W.FloatLogSlider(value=1e-3, min=-4, max=0, step=0.1))
+    10
+    """
+    kind = kind_of(control)
+    if kind == "index":
+        return control.index if value is None else list(control._options_values).index(value)
+    value = control.value if value is None else value
+    if kind == "bool":
+        return int(bool(value))
+    if kind == "log":
+        return round((math.log(value) / math.log(control.base) - control.min) / control.step)
+    if kind == "range":
+        return round((value - control.min) / control.step)
+    raise TypeError(f"`control` must be a slider, a selection or a checkbox, got {type(control).__name__}")
+
+
+def count(control: W.Widget) -> int:
+    """How many positions ``control`` has.
+
+    Examples
+    --------
+    >>> count(W.FloatSlider(min=0, max=4, step=0.1)), count(W.FloatLogSlider(min=-4, max=0, step=0.5))
+    (41, 9)
+    """
+    kind = kind_of(control)
+    if kind == "index":
+        return len(control._options_values)
+    if kind == "bool":
+        return 2
+    return round((control.max - control.min) / control.step) + 1
+
+
+def value_at(control: W.Widget, pos: int) -> Any:
+    """The value ``control`` takes at position ``pos``: the inverse of :func:`position`.
+
+    Examples
+    --------
+    >>> s = W.FloatSlider(value=1.8, min=0, max=4, step=0.1)
+    >>> round(value_at(s, 18), 12), position(s, value_at(s, 18))
+    (1.8, 18)
+    >>> value_at(W.IntSlider(min=1, max=9, step=2), 3)
+    7
+    """
+    kind = kind_of(control)
+    if kind == "index":
+        return control._options_values[pos]
+    if kind == "bool":
+        return bool(pos)
+    exponent_or_value = control.min + pos * control.step
+    if kind == "log":
+        return control.base ** exponent_or_value
+    if isinstance(control, W.IntSlider):
+        return int(exponent_or_value)
+    return float(exponent_or_value)
+
+
+class FrameCache(anywidget.AnyWidget):
+    """The kernel's half of a demo's frame cache: it draws the frames the browser asks for.
+
+    Never displayed: the browser half starts when the widget's model is created
+    and watches the demo's box to know when it is on screen.
+
+    Parameters
+    ----------
+    plot : LivePlot
+        The demo; its :meth:`~course_utils.widgets.LivePlot.draw_frame` draws a frame for any values.
+    axes : list of str
+        The controls to look ahead along (sliders); the others only take part in the key.
+    """
+
+    _esm = Path(__file__).with_name("frame_cache.js")
+    image = T.Instance(W.Image).tag(sync=True, **W.widget_serialization)
+    status = T.Instance(W.HTML).tag(sync=True, **W.widget_serialization)
+    box = T.Instance(W.Box).tag(sync=True, **W.widget_serialization)
+    controls = T.List(T.Instance(W.Widget)).tag(sync=True, **W.widget_serialization)
+    kinds = T.List(T.Unicode()).tag(sync=True)
+    axes = T.List(T.Bool()).tag(sync=True)
+    key = T.Unicode("").tag(sync=True)  # the key of the kernel's last frame
+    budget = T.Int(BUDGET[1]).tag(sync=True)  # how many frames the browser keeps (BUDGET_S)
+
+    def __init__(self, plot: LivePlot, axes: list[str]) -> None:
+        names = list(plot.controls)
+        unknown = set(axes) - set(names)
+        if unknown:
+            raise ValueError(f"`axes` must name controls of the demo {names}, got {sorted(unknown)}")
+        controls = list(plot.controls.values())
+        kinds = [kind_of(c) for c in controls]
+        if None in kinds:
+            bad = names[kinds.index(None)]
+            raise TypeError(f"control {bad!r} cannot take part in a frame key: "
+                            "only sliders, selections and checkboxes can")
+        super().__init__(image=plot.image, status=plot.status, box=plot.widget, controls=controls,
+                         kinds=kinds, axes=[name in axes for name in names])
+        self.plot, self.names = plot, names
+        self.drawn = 0  # frames drawn for the browser
+        self.seconds = 0.0  # ...and the time they took
+        self.on_msg(self._on_msg)
+
+    def key_of(self, values: dict[str, Any] | None = None) -> str:
+        """The key of ``values`` (default: the controls' current values)."""
+        values = values or {}
+        return ",".join(str(position(c, values.get(n))) for n, c in self.plot.controls.items())
+
+    def values_of(self, key: str) -> dict[str, Any]:
+        """The controls' values at ``key``; ValueError if it is not a key of this demo."""
+        try:
+            positions = [int(part) for part in key.split(",")]
+        except (AttributeError, ValueError):
+            raise ValueError(f"`key` must be integers joined by commas, got {key!r}") from None
+        if len(positions) != len(self.names):
+            raise ValueError(f"`key` must have {len(self.names)} positions, got {key!r}")
+        return {name: value_at(self.plot.controls[name], pos) for name, pos in zip(self.names, positions)}
+
+    def frames_for(self, keys: list[str], seconds: float = BATCH_S) -> tuple[list[dict], list[bytes]]:
+        """Draw the frames of ``keys`` in order, for about ``seconds`` at most (always one).
+
+        Returns the records ``{"key", "status"}`` (``{"key", "error": True}`` for a key
+        whose update raised, or that is not a key of this demo) and the frames' bytes.
+        """
+        records, blobs = [], []
+        start = time.perf_counter()
+        for key in keys:
+            if records and time.perf_counter() - start > seconds:
+                break
+            try:
+                began = time.perf_counter()
+                frame, status = self.plot.draw_frame(self.values_of(key))
+                self.seconds += time.perf_counter() - began
+            except Exception:  # a value where the demo cannot draw: the browser will not ask again
+                records.append({"key": key, "error": True})
+                blobs.append(b"")
+                continue
+            records.append({"key": key, "status": status})
+            blobs.append(frame)
+            self.drawn += 1
+        if self.drawn:
+            low, high = BUDGET
+            self.budget = int(min(high, max(low, BUDGET_S * self.drawn / self.seconds)))
+        return records, blobs
+
+    def _on_msg(self, _widget: Any, content: dict, _buffers: list) -> None:
+        keys = content.get("want") if isinstance(content, dict) else None
+        if isinstance(keys, list) and keys:
+            records, blobs = self.frames_for([str(k) for k in keys])
+            self.send({"frames": records}, buffers=blobs)

@@ -1,0 +1,94 @@
+"""The frame cache in JupyterLab: a slider moves the figure while the kernel is busy.
+
+1. A notebook shows the line-fit demo; once it is on screen, the browser fetches frames
+   around the current one (``globalThis.courseFrameCache.received`` counts them).
+2. The kernel is then kept busy for a few seconds (a ``time.sleep`` sent to it), so no
+   kernel frame can arrive. ArrowRight on the focused slider handle, three times: each
+   press must show a new image, readout and status, and all three must be on screen
+   before the kernel even sees the first change (an observer in the notebook notes when).
+3. Once the kernel is free, it runs its own updates; the status it sends must be the one
+   already shown.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import nbformat
+import pytest
+from test_notebooks_browser import open_notebook, run_all_cells, wait_for_kernel
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "frame_cache_demo.ipynb"
+SLEEP_S = 4
+
+JS_KERNEL = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    return panel.sessionContext.session.kernel;
+}"""
+
+JS_BUSY = f"""() => {{
+    const kernel = ({JS_KERNEL})();
+    kernel.requestExecute({{code: 'time.sleep({SLEEP_S})'}});
+}}"""
+
+# what the kernel prints for ``code``
+JS_ASK = f"""code => new Promise(resolve => {{
+    const future = ({JS_KERNEL})().requestExecute({{code}});
+    future.onIOPub = msg => {{ if (msg.header.msg_type === 'stream') {{ resolve(msg.content.text); }} }};
+}})"""
+
+CELL = """import json, time
+from course_utils.demos.single_neuron import line_fit_demo
+demo = line_fit_demo()
+seen = []  # when the kernel learns of each change of w
+demo.controls["w"].observe(lambda change: seen.append(time.time()), names="value")
+demo"""
+
+JS_SHOWN = """() => {
+    const demo = document.querySelector('.course-liveplot');
+    const panel = window.jupyterapp.shell.currentWidget;
+    return {src: demo.querySelector('img').src,
+            status: Array.from(demo.querySelectorAll('.widget-html-content')).at(-1).textContent.trim(),
+            readout: demo.querySelector('.widget-readout').textContent.trim(),
+            kernel: panel.sessionContext.session.kernel.status};
+}"""
+
+
+def test_a_slider_moves_the_figure_while_the_kernel_is_busy(lab_page: Any, lab_server: Any) -> None:
+    page = lab_page
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(CELL)]
+    nbformat.write(nb, lab_server.root / NOTEBOOK)
+    open_notebook(page, lab_server, NOTEBOOK)
+    wait_for_kernel(page, NOTEBOOK)
+    run_all_cells(page, NOTEBOOK)
+    page.wait_for_function("() => (globalThis.courseFrameCache || {}).received >= 20", timeout=30_000)
+
+    page.locator(".course-liveplot .noUi-handle").first.focus()
+    page.evaluate(JS_BUSY)
+    page.wait_for_function(f"() => ({JS_KERNEL})().status === 'busy'", timeout=5_000)
+    shown = [page.evaluate(JS_SHOWN)]
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"src => ({JS_SHOWN})().src !== src", arg=shown[-1]["src"], timeout=2_000)
+        shown.append(page.evaluate(JS_SHOWN))
+    on_screen = page.evaluate("() => Date.now() / 1000")
+    assert len({s["readout"] for s in shown}) == 4, shown
+    assert len({s["status"] for s in shown}) == 4, "each frame comes with its own status"
+    hits = page.evaluate("() => globalThis.courseFrameCache.hits")
+    assert hits >= 3
+
+    # the kernel's own frame for the last position agrees with what is shown
+    page.wait_for_function(f"() => ({JS_KERNEL})().status === 'idle'", timeout=(SLEEP_S + 10) * 1000)
+    time.sleep(1.0)
+    settled = page.evaluate(JS_SHOWN)
+    assert (settled["readout"], settled["status"]) == (shown[-1]["readout"], shown[-1]["status"])
+    seen = json.loads(page.evaluate(JS_ASK, "print(json.dumps(seen))"))
+    assert seen, "the kernel never saw the slider move"
+    assert on_screen < min(seen), (f"the three frames were on screen {min(seen) - on_screen:+.2f} s "
+                                   "before the kernel saw the first change: they came from the kernel")
