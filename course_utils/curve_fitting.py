@@ -233,7 +233,7 @@ class NetworkRegression:
         rates = self.lr * 0.5 * (1 + np.cos(np.pi * np.arange(self.max_iter) / self.max_iter))
         for t, rate in enumerate(rates.tolist(), start=1):
             adam.lr = rate
-            net.loss_and_gradients(X, y, l2=2 * self.weight_decay, out=gradient_views)
+            net.loss_and_gradients(X, y, l2=2 * self.weight_decay, out=gradient_views, penalty=False)
             adam.step([gradient])
             steps[t] = self._theta
         self.history_ = steps  # the parameters after each step, step 0 = the start

@@ -14,6 +14,10 @@
 const REF = "IPY_MODEL_";
 // what every demo's cache has done, for the browser tests and the benchmark to read
 const STATS = (globalThis.courseFrameCache ??= { hits: 0, misses: 0, received: 0, asked: 0 });
+// the demo a student moved last, and when: the others wait a while (they share the kernel)
+// (on globalThis: anywidget imports this module once per demo)
+const LAST = (globalThis.courseFrameCacheLast ??= { demo: null, time: 0 });
+const OTHERS_WAIT_MS = 3000;
 const OURS = { frameCache: true };
 const REST_MS = 60;  // marks the changes made here, so the listeners skip them
 
@@ -75,6 +79,8 @@ async function initialize({ model }) {
         view.el.src = options.url;
         return undefined;
       }
+      const current = cache.get(here().join(","));
+      if (current && view.el.src === current.url) return undefined;  // a kernel frame that is no news
       if (urls.has(view.el.src)) view.el.removeAttribute("src");  // so that it is not revoked
       return update(options);
     };
@@ -107,7 +113,8 @@ async function initialize({ model }) {
     status.set("value", frame.status, OURS);
     return true;
   };
-  // the keys to have, nearest first: along each axis (the first one counts double), up to `budget`
+  // the keys to have, nearest first: along each axis (a step on the first, the demo's main slider,
+  // counts as near as a third of a step on the others), up to `budget`
   const wanted = () => {
     const at = here(), sizes = controls.map((c, i) => (axes[i] ? count(c, kinds[i]) : 0));
     const first = axes.indexOf(true), near = [];
@@ -116,7 +123,7 @@ async function initialize({ model }) {
         if (p === at[i]) continue;
         const key = at.slice();
         key[i] = p;
-        near.push([Math.abs(p - at[i]) * (i === first ? 1 : 2), key.join(",")]);
+        near.push([Math.abs(p - at[i]) * (i === first ? 1 : 3), key.join(",")]);
       }
     }
     near.sort((a, b) => a[0] - b[0]);
@@ -127,9 +134,10 @@ async function initialize({ model }) {
   const ask = () => {
     if (asking || !active || closed) return;
     const rest = performance.now() - lastMove;
-    if (rest < REST_MS) {
+    const other = LAST.demo !== model && performance.now() - LAST.time < OTHERS_WAIT_MS;
+    if (rest < REST_MS || other) {
       clearTimeout(later);
-      later = setTimeout(ask, REST_MS - rest);
+      later = setTimeout(ask, other ? OTHERS_WAIT_MS - (performance.now() - LAST.time) : REST_MS - rest);
       return;
     }
     const near = wanted();
@@ -145,6 +153,7 @@ async function initialize({ model }) {
   const moved = () => {
     active = true;
     lastMove = performance.now();
+    Object.assign(LAST, { demo: model, time: lastMove });
     const key = here().join(",");
     if (key !== shown) STATS[show(key) ? "hits" : "misses"] += 1;
     ask();

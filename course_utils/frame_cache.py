@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 #: How many frames around the current one the browser keeps, per demo, at most and at least.
 BUDGET = (24, 160)
 #: ...and how much kernel time they may take to draw: a demo that retrains keeps fewer.
-BUDGET_S = 3.0
+BUDGET_S = 4.0
 #: A batch of frames stops after this many seconds of drawing (at least one frame):
 #: a student's own change waits at most this long behind the prefetching.
 BATCH_S = 0.03

@@ -426,13 +426,15 @@ class MLP:
         return float(total)
 
     def _gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0, l2: float = 0.0,
-                   out: list[np.ndarray] | None = None) -> tuple[float, list[np.ndarray]]:
+                   out: list[np.ndarray] | None = None,
+                   penalty: bool = True) -> tuple[float, list[np.ndarray]]:
         """:meth:`loss_and_gradients`: the loss and ``[dW(1), db(1), ...]``, without checks."""
         H, A = self._forward(X)
         loss, delta = self._loss_and_delta(A[-1], y)
         grads = self._backward(H, A, delta, out)
         if l1 or l2:
-            loss += self._penalty(l1, l2)
+            if penalty:
+                loss += self._penalty(l1, l2)
             for W, dW in zip(self.weights, grads[0::2]):
                 if l1:
                     np.add(dW, l1 * np.sign(W), out=dW)
@@ -487,14 +489,17 @@ class MLP:
         return loss, grads[0::2], grads[1::2]
 
     def loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l1: float = 0.0, l2: float = 0.0,
-                           out: list[np.ndarray] | None = None) -> tuple[float, list[np.ndarray]]:
+                           out: list[np.ndarray] | None = None,
+                           penalty: bool = True) -> tuple[float, list[np.ndarray]]:
         """The loss and its gradients in the order of :meth:`parameters`: what an optimizer's ``step`` takes.
 
         :meth:`gradients` without its checks, for training loops that checked
         ``X`` and ``y`` once (as :func:`fit` does) and take thousands of steps.
         With ``out`` (arrays shaped like :meth:`parameters`, for instance views
         into one flat vector) the gradients are written there, as NumPy's
-        ``out=`` does, instead of into new arrays.
+        ``out=`` does, instead of into new arrays. With ``penalty=False`` the
+        loss leaves out the regularisation term (the gradients still have it):
+        for a loop that only wants the gradients, the term's value is wasted work.
 
         Examples
         --------
@@ -503,7 +508,7 @@ class MLP:
         >>> round(loss, 4), [g.shape for g in grads]
         (0.5463, [(2, 2), (2,), (1, 2), (1,)])
         """
-        return self._gradients(X, y, l1, l2, out)
+        return self._gradients(X, y, l1, l2, out, penalty)
 
     def to_torch(self):
         """The same network in PyTorch (float64), with the same weights: ``nn.Sequential`` of
