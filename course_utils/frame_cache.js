@@ -156,6 +156,7 @@ async function initialize({ model }) {
     Object.assign(LAST, { demo: model, time: lastMove });
     const key = here().join(",");
     if (key !== shown) STATS[show(key) ? "hits" : "misses"] += 1;
+    predecode(wanted());  // the next frames of a drag, decoded before it gets there
     ask();
   };
   // the kernel's frame for model.get("key"): kept, and replaced at once if the controls have moved on

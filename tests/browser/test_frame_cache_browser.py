@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -58,7 +59,8 @@ JS_SHOWN = """() => {
 }"""
 
 
-def test_a_slider_moves_the_figure_while_the_kernel_is_busy(lab_page: Any, lab_server: Any) -> None:
+def test_a_slider_moves_the_figure_while_the_kernel_is_busy(lab_page: Any, lab_server: Any,
+                                                           screenshot_dir: Path) -> None:
     page = lab_page
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -78,6 +80,7 @@ def test_a_slider_moves_the_figure_while_the_kernel_is_busy(lab_page: Any, lab_s
         page.wait_for_function(f"src => ({JS_SHOWN})().src !== src", arg=shown[-1]["src"], timeout=2_000)
         shown.append(page.evaluate(JS_SHOWN))
     on_screen = page.evaluate("() => Date.now() / 1000")
+    page.locator(".course-liveplot").first.screenshot(path=screenshot_dir / "frame-cache-while-busy.png")
     assert len({s["readout"] for s in shown}) == 4, shown
     assert len({s["status"] for s in shown}) == 4, "each frame comes with its own status"
     hits = page.evaluate("() => globalThis.courseFrameCache.hits")

@@ -77,5 +77,8 @@ def test_voila_app_has_live_demos_and_no_code_only_prose(browser: Any, app_url: 
         page.screenshot(path=screenshot_dir / "voila-app-demo.png")
         assert after[0] != before[0], f"the slider did not move (readout {before[0]!r})"
         assert after[1] != before[1], "the demo's image did not change after the slider moved"
+        # the frame cache's browser half (an anywidget) runs in Voilà too, offline
+        page.wait_for_function("() => (globalThis.courseFrameCache || {}).received > 0",
+                               timeout=POKE_TIMEOUT_S * 1000)
     finally:
         context.close()
