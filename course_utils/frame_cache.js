@@ -13,7 +13,7 @@
 
 const REF = "IPY_MODEL_";
 // what every demo's cache has done, for the browser tests and the benchmark to read
-const STATS = (globalThis.courseFrameCache ??= { hits: 0, misses: 0, received: 0, asked: 0 });
+const STATS = (globalThis.courseFrameCache ??= { hits: 0, misses: 0, received: 0, asked: 0, held: 0 });
 // the demo a student moved last, and when: the others wait a while (they share the kernel)
 // (on globalThis: anywidget imports this module once per demo)
 const LAST = (globalThis.courseFrameCacheLast ??= { demo: null, time: 0 });
@@ -56,12 +56,14 @@ async function initialize({ model }) {
   const keep = (key, bytes, status) => {
     const url = URL.createObjectURL(new Blob([bytes], { type }));
     urls.add(url);
+    if (!cache.has(key)) STATS.held += 1;
     cache.set(key, { bytes, status, url });
   };
   const drop = (key) => {
     const frame = cache.get(key);
     if (!frame) return;
     cache.delete(key);
+    STATS.held -= 1;
     decoded.delete(key);
     if (views.every((view) => view.el.src !== frame.url)) {
       urls.delete(frame.url);
@@ -73,7 +75,6 @@ async function initialize({ model }) {
   const patch = (view) => {
     if (view.courseFrameCache) return;
     view.courseFrameCache = true;
-    views.push(view);
     const update = view.update.bind(view), remove = view.remove.bind(view);
     view.update = (options) => {
       if (options && options.frameCache) {
@@ -203,13 +204,22 @@ async function initialize({ model }) {
     active = entries.some((entry) => entry.isIntersecting);
     ask();
   }, { threshold: 0.5 });
-  let watched = 0, wait = 250;
+  const watched = new Set();
+  let wait = 250;
   const watch = async () => {
     if (closed) return;
-    (await Promise.all(Object.values(image.views || {}))).forEach(patch);
+    const images = await Promise.all(Object.values(image.views || {}));
+    images.forEach(patch);
+    views.splice(0, views.length, ...images);  // the Image views alive now
     const boxes = await Promise.all(Object.values(box.views || {}));
-    boxes.slice(watched).forEach((view) => seen.observe(view.el));
-    watched = Math.max(watched, boxes.length);
+    boxes.filter((view) => !watched.has(view)).forEach((view) => seen.observe(view.el));
+    if (watched.size && !boxes.length) {  // the demo is no longer shown (its cell ran again): let go
+      [...cache.keys()].forEach(drop);
+      decoded.clear();
+      active = false;
+    }
+    watched.clear();
+    boxes.forEach((view) => watched.add(view));
     wait = Math.min(2 * wait, 2000);
     timer = setTimeout(watch, wait);
   };

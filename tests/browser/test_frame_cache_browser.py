@@ -8,6 +8,8 @@
    before the kernel even sees the first change (an observer in the notebook notes when).
 3. Once the kernel is free, it runs its own updates; the status it sends must be the one
    already shown.
+
+A second test runs the demo's cell again: the first demo's frames are let go.
 """
 
 from __future__ import annotations
@@ -95,3 +97,24 @@ def test_a_slider_moves_the_figure_while_the_kernel_is_busy(lab_page: Any, lab_s
     assert seen, "the kernel never saw the slider move"
     assert on_screen < min(seen), (f"the three frames were on screen {min(seen) - on_screen:+.2f} s "
                                    "before the kernel saw the first change: they came from the kernel")
+
+
+def test_a_demo_shown_again_lets_its_old_frames_go(lab_page: Any, lab_server: Any) -> None:
+    page = lab_page
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(CELL)]
+    nbformat.write(nb, lab_server.root / NOTEBOOK)
+    open_notebook(page, lab_server, NOTEBOOK)
+    wait_for_kernel(page, NOTEBOOK)
+    run_all_cells(page, NOTEBOOK)
+    budget = 160  # course_utils.frame_cache.BUDGET[1]: line_fit_demo's frames draw fast enough for all
+    page.wait_for_function(f"() => (globalThis.courseFrameCache || {{}}).held >= {budget}", timeout=60_000)
+    received = page.evaluate("() => globalThis.courseFrameCache.received")
+    run_all_cells(page, NOTEBOOK)  # a new demo; the old one's output is cleared
+    page.wait_for_function(f"() => globalThis.courseFrameCache.received >= {received + budget}",
+                           timeout=60_000)
+    time.sleep(3)  # the old cache looks for its views every 2 s at most
+    held = page.evaluate("() => globalThis.courseFrameCache.held")
+    # the new demo's: its budget, and the frames of where it is and of what it shows
+    assert held <= budget + 2, f"{held} frames held in the browser: the first demo's were kept"
