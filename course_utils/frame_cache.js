@@ -13,13 +13,14 @@
 
 const REF = "IPY_MODEL_";
 // what every demo's cache has done, for the browser tests and the benchmark to read
-const STATS = (globalThis.courseFrameCache ??= { hits: 0, misses: 0, received: 0, asked: 0, held: 0 });
+const STATS = (globalThis.courseFrameCache ??= { hits: 0, misses: 0, received: 0, asked: 0, held: 0, kernelShown: 0 });
 // the demo a student moved last, and when: the others wait a while (they share the kernel)
 // (on globalThis: anywidget imports this module once per demo)
 const LAST = (globalThis.courseFrameCacheLast ??= { demo: null, time: 0 });
 const OTHERS_WAIT_MS = 3000;
 const OURS = { frameCache: true };
 const REST_MS = 60;
+const KEEP = 1.5;  // frames are let go once there are this many times the budget, the far ones
 const BEHIND_MAX_MS = 1000;  // marks the changes made here, so the listeners skip them
 
 function position(control, kind) {
@@ -84,6 +85,7 @@ async function initialize({ model }) {
       const current = cache.get(here().join(","));
       if (current && view.el.src === current.url) return undefined;  // a kernel frame that is no news
       if (urls.has(view.el.src)) view.el.removeAttribute("src");  // so that it is not revoked
+      STATS.kernelShown += 1;
       return update(options);
     };
     view.remove = () => {
@@ -115,21 +117,24 @@ async function initialize({ model }) {
     status.set("value", frame.status, OURS);
     return true;
   };
-  // the keys to have, nearest first: along each axis (a step on the first, the demo's main slider,
-  // counts as near as a third of a step on the others), up to `budget`
+  // the keys to have, nearest first: along the first slider (the demo's main one) up to three
+  // quarters of `budget` (all of it if it is the only one), then along the others, the rest
   const wanted = () => {
-    const at = here(), sizes = controls.map((c, i) => (axes[i] ? count(c, kinds[i]) : 0));
-    const first = axes.indexOf(true), near = [];
-    for (let i = 0; i < controls.length; i++) {
-      for (let p = 0; p < sizes[i]; p++) {
+    const at = here(), budget = model.get("budget"), first = axes.indexOf(true);
+    const along = (i) => {
+      const keys = [];
+      for (let p = 0; p < count(controls[i], kinds[i]); p++) {
         if (p === at[i]) continue;
         const key = at.slice();
         key[i] = p;
-        near.push([Math.abs(p - at[i]) * (i === first ? 1 : 3), key.join(",")]);
+        keys.push([Math.abs(p - at[i]), key.join(",")]);
       }
-    }
-    near.sort((a, b) => a[0] - b[0]);
-    return near.slice(0, model.get("budget")).map(([, key]) => key);
+      return keys.sort((a, b) => a[0] - b[0]);
+    };
+    const others = axes.flatMap((axis, i) => (axis && i !== first ? along(i) : [])).sort((a, b) => a[0] - b[0]);
+    const main = along(first).slice(0, others.length ? Math.floor(0.75 * budget) : budget);
+    // the main slider's all first: the others' keys change whenever the main one moves
+    return main.concat(others.slice(0, budget - main.length)).map(([, key]) => key);
   };
   // while a control moves fast (a drag), the browser has enough to do: ask once it rests for a moment
   let lastMove = 0, later = null;
@@ -146,8 +151,10 @@ async function initialize({ model }) {
     }
     const near = wanted();
     predecode(near);
-    const around = new Set([here().join(","), shown, ...near]);
-    for (const key of [...cache.keys()]) if (!around.has(key)) drop(key);  // what is far away goes
+    if (cache.size > KEEP * model.get("budget")) {  // what is not near goes
+      const around = new Set([here().join(","), shown, ...near]);
+      for (const key of [...cache.keys()]) if (!around.has(key)) drop(key);
+    }
     const keys = near.filter((key) => !cache.has(key) && !failed.has(key)).slice(0, 8);
     if (!keys.length) return;
     asking = true;
