@@ -61,9 +61,8 @@ JS_SHOWN = """() => {
 }"""
 
 
-def test_a_slider_moves_the_figure_while_the_kernel_is_busy(lab_page: Any, lab_server: Any,
-                                                           screenshot_dir: Path) -> None:
-    page = lab_page
+def run_demo_notebook(page: Any, lab_server: Any) -> None:
+    """Write the one-demo notebook, open it in JupyterLab and run it."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(CELL)]
@@ -71,6 +70,12 @@ def test_a_slider_moves_the_figure_while_the_kernel_is_busy(lab_page: Any, lab_s
     open_notebook(page, lab_server, NOTEBOOK)
     wait_for_kernel(page, NOTEBOOK)
     run_all_cells(page, NOTEBOOK)
+
+
+def test_a_slider_moves_the_figure_while_the_kernel_is_busy(lab_page: Any, lab_server: Any,
+                                                           screenshot_dir: Path) -> None:
+    page = lab_page
+    run_demo_notebook(page, lab_server)
     page.wait_for_function("() => (globalThis.courseFrameCache || {}).received >= 20", timeout=30_000)
 
     page.locator(".course-liveplot .noUi-handle").first.focus()
@@ -101,13 +106,7 @@ def test_a_slider_moves_the_figure_while_the_kernel_is_busy(lab_page: Any, lab_s
 
 def test_a_demo_shown_again_lets_its_old_frames_go(lab_page: Any, lab_server: Any) -> None:
     page = lab_page
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(CELL)]
-    nbformat.write(nb, lab_server.root / NOTEBOOK)
-    open_notebook(page, lab_server, NOTEBOOK)
-    wait_for_kernel(page, NOTEBOOK)
-    run_all_cells(page, NOTEBOOK)
+    run_demo_notebook(page, lab_server)
     budget = 160  # course_utils.frame_cache.BUDGET[1]: line_fit_demo's frames draw fast enough for all
     page.wait_for_function(f"() => (globalThis.courseFrameCache || {{}}).held >= {budget}", timeout=60_000)
     received = page.evaluate("() => globalThis.courseFrameCache.received")
