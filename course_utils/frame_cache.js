@@ -6,14 +6,15 @@
 //
 // 1. When the demo is on screen, ask Python for the frames around the current one: along each
 //    slider, nearest first, a batch at a time, until `budget` frames are here.
-// 2. When a control moves, show the frame of the new key at once if it is here; otherwise the
-//    kernel's frame comes as before.
+// 2. When a control moves, show the frame of the new key at once if it is here, and send the
+//    control's value only once the controls rest, saying which frame is shown; otherwise the
+//    value goes at once and the kernel's frame comes as before.
 // 3. A kernel frame that arrives for a key the controls have already left (a drag outruns the
 //    kernel) is replaced at once by the frame of the current key, if it is here: never a step back.
 
 const REF = "IPY_MODEL_";
 // what every demo's cache has done, for the browser tests and the benchmark to read
-const STATS = (globalThis.courseFrameCache ??= { hits: 0, misses: 0, received: 0, asked: 0, held: 0, kernelShown: 0 });
+const STATS = (globalThis.courseFrameCache ??= { hits: 0, misses: 0, received: 0, asked: 0, held: 0, kernelShown: 0, kernelFrames: 0 });
 // the demo a student moved last, and when: the others wait a while (they share the kernel)
 // (on globalThis: anywidget imports this module once per demo)
 const LAST = (globalThis.courseFrameCacheLast ??= { demo: null, time: 0 });
@@ -118,16 +119,20 @@ async function initialize({ model }) {
     return true;
   };
   // the keys to have, nearest first: along the first slider (the demo's main one) up to three
-  // quarters of `budget` (all of it if it is the only one), then along the others, the rest
+  // quarters of `budget` (all of it if it is the only one), then along the others, the rest.
+  // Ahead of a slider's last move twice as far as behind it: a student pressing or dragging one
+  // way goes on that way, and the positions behind were just shown (and kept)
+  const heading = controls.map(() => 0);  // each control's last move: +1, -1, or 0 (not moved yet)
+  let previous = here();
   const wanted = () => {
     const at = here(), budget = model.get("budget"), first = axes.indexOf(true);
     const along = (i) => {
       const keys = [];
       for (let p = 0; p < count(controls[i], kinds[i]); p++) {
         if (p === at[i]) continue;
-        const key = at.slice();
+        const key = at.slice(), distance = Math.abs(p - at[i]);
         key[i] = p;
-        keys.push([Math.abs(p - at[i]), key.join(",")]);
+        keys.push([heading[i] && Math.sign(p - at[i]) !== heading[i] ? 2 * distance + 0.5 : distance, key.join(",")]);
       }
       return keys.sort((a, b) => a[0] - b[0]);
     };
@@ -161,12 +166,41 @@ async function initialize({ model }) {
     STATS.asked += keys.length;
     model.send({ want: keys });
   };
+  // A control that moved onto a frame that is here needs nothing from the kernel yet: its new
+  // value is sent once the controls rest (REST_MS), not at every step of a drag, and with word of
+  // the frame shown, so that the kernel neither draws it nor sends it back. A move onto a frame
+  // that is not here is sent at once, as ipywidgets does.
+  let onFrame = false, resting = null;
+  const held = new Map();  // control -> ipywidgets' own save_changes, with the callbacks of its last call
+  const flush = () => {
+    clearTimeout(resting);
+    resting = null;
+    if (!held.size) return;
+    if (onFrame) model.send({ shown });
+    const saves = [...held.values()];
+    held.clear();
+    saves.forEach(([save, callbacks]) => save(callbacks));
+  };
+  controls.forEach((control) => {
+    const save = control.save_changes.bind(control);
+    control.save_changes = (callbacks) => {
+      held.set(control, [save, callbacks]);
+      if (!onFrame || closed) return flush();
+      clearTimeout(resting);
+      resting = setTimeout(flush, REST_MS);
+      return undefined;
+    };
+    control.courseFrameCacheSave = save;
+  });
   const moved = () => {
     active = true;
     lastMove = performance.now();
     Object.assign(LAST, { demo: model, time: lastMove });
-    const key = here().join(",");
+    const at = here(), key = at.join(",");
+    at.forEach((p, i) => { if (p !== previous[i]) heading[i] = Math.sign(p - previous[i]); });
+    previous = at;
     if (key !== shown) STATS[show(key) ? "hits" : "misses"] += 1;
+    onFrame = key === shown && cache.has(key);
     predecode(wanted());  // the next frames of a drag, decoded before it gets there
     ask();
   };
@@ -178,6 +212,7 @@ async function initialize({ model }) {
   };
   const kernelImage = (changed, value, options) => {
     if (options && options.frameCache) return;
+    STATS.kernelFrames += 1;
     shown = model.get("key");
     kernelFrame = { key: shown, bytes: value };
     queueMicrotask(reconcile);  // after the Image view has taken the kernel's frame
@@ -233,6 +268,8 @@ async function initialize({ model }) {
   watch();
   return () => {
     closed = true;
+    flush();
+    controls.forEach((control) => { control.save_changes = control.courseFrameCacheSave; });
     clearTimeout(timer);
     clearTimeout(later);
     seen.disconnect();

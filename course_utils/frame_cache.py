@@ -10,9 +10,12 @@ A :class:`FrameCache` removes the trip for the frames a student is about to see.
 When the demo is on screen, the browser asks the kernel, in the kernel's idle
 time, for the frames around the current one: along each slider, nearest first,
 up to :data:`BUDGET` frames or :data:`BUDGET_S` seconds of drawing. When a control moves to a position whose frame is
-already there, the browser shows it at once; the kernel still runs its usual
-update a moment later, and its frame and status agree with what is shown. A
-position not there yet takes the round trip as before.
+already there, the browser shows it at once, and sends the control's new value
+only once the controls rest (60 ms), with word of the frame it shows: a drag
+over frames the browser holds costs the kernel nothing until it ends. The
+kernel keeps the frames it sent too (up to the budget), so for that last
+position it neither draws the frame nor sends it back; its image and status
+take the same value. A position not there yet takes the round trip as before.
 
 A frame's key is the position of every control, joined by commas: a slider's
 step number, a selection's index, a checkbox's 0 or 1 (:func:`position`). The
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,7 +179,23 @@ class FrameCache(anywidget.AnyWidget):
         self.plot, self.names = plot, names
         self.drawn = 0  # frames drawn for the browser
         self.seconds = 0.0  # ...and the time they took
+        self.kept: OrderedDict[str, tuple[bytes, str]] = OrderedDict()  # key -> (frame, status), newest last
+        self.shown: str | None = None  # the key of the frame the browser last showed from its cache
         self.on_msg(self._on_msg)
+
+    def keep(self, key: str, frame: bytes, status: str) -> None:
+        """Remember a frame the browser holds too; past :attr:`budget` frames the least recently used go."""
+        self.kept[key] = (frame, status)
+        self.kept.move_to_end(key)
+        while len(self.kept) > self.budget:
+            self.kept.popitem(last=False)
+
+    def kept_frame(self, key: str) -> tuple[bytes, str] | None:
+        """The frame and status kept for ``key``, or None: what the kernel shows instead of drawing it."""
+        frame = self.kept.get(key)
+        if frame is not None:
+            self.kept.move_to_end(key)
+        return frame
 
     def key_of(self, values: dict[str, Any] | None = None) -> str:
         """The key of ``values`` (default: the controls' current values)."""
@@ -214,12 +234,16 @@ class FrameCache(anywidget.AnyWidget):
             records.append({"key": key, "status": status})
             blobs.append(frame)
             self.drawn += 1
+            self.keep(key, frame, status)
         if self.drawn:
             low, high = BUDGET
             self.budget = int(min(high, max(low, BUDGET_S * self.drawn / self.seconds)))
         return records, blobs
 
     def _on_msg(self, _widget: Any, content: dict, _buffers: list) -> None:
+        if isinstance(content, dict) and isinstance(content.get("shown"), str):
+            self.shown = content["shown"]
+            return
         keys = content.get("want") if isinstance(content, dict) else None
         if isinstance(keys, list) and keys:
             records, blobs = self.frames_for([str(k) for k in keys])

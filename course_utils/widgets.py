@@ -138,6 +138,29 @@ def widget_tree(widget: W.Widget, models: bool = False) -> list[W.Widget]:
     return found
 
 
+def set_unsent(widget: W.Widget, name: str, value: Any) -> None:
+    """Set ``widget.<name>`` in the kernel without sending it to the browser, which has it already.
+
+    The frame cache's browser half sets a frame it holds on its own copy of the
+    Image; the kernel's copy then takes the same value quietly (ipywidgets'
+    property lock, which also keeps a change that came from the browser from
+    being echoed back).
+
+    Examples
+    --------
+    >>> label = W.Label("a")
+    >>> sent = []
+    >>> label.send_state = lambda key=None: sent.append(key)
+    >>> set_unsent(label, "value", "b"); label.value, sent
+    ('b', [])
+    >>> label.value = "c"; sent
+    ['value']
+    """
+    to_json = widget.trait_metadata(name, "to_json", widget._trait_to_json)
+    with widget._lock_property(**{name: to_json(value, widget)}):
+        setattr(widget, name, value)
+
+
 _PX = re.compile(r"(\d+(?:\.\d+)?)px")
 _SIZED = ("width", "min_width", "max_width", "height", "min_height", "max_height", "flex")
 
@@ -347,15 +370,30 @@ class LivePlot:
         moved, self._moved = self._moved, set()
         if full:
             self._background = None
+        kept = None
         if self.cache is not None:
-            self.cache.key = self.cache.key_of()  # before the frame: the browser files it under this key
-        try:
-            frame, status = self.draw_frame(self.values(), moved)
-        except Exception as exc:  # shown to the student, and kept for tests
-            self.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            self.status.value = (f'<span class="course-liveplot-error" style="color:#D55E00">'
-                                 f"error: {html.escape(self.error)}</span>")
-            raise
+            key = self.cache.key = self.cache.key_of()  # before the frame: the browser files it under this key
+            kept = None if full else self.cache.kept_frame(key)
+        if kept is not None:
+            # the browser holds this frame (it asked for it): the same bytes again, nothing drawn.
+            # The figure still shows the values last drawn; the next draw_frame catches up from there.
+            frame, status = kept
+            if self.cache.shown == key:  # ...and shows it already: the kernel's copy agrees, unsent
+                self.error = None
+                set_unsent(self.image, "value", frame)
+                set_unsent(self.status, "value", status)
+                self.frames += 1
+                return
+        else:
+            try:
+                frame, status = self.draw_frame(self.values(), moved)
+            except Exception as exc:  # shown to the student, and kept for tests
+                self.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                self.status.value = (f'<span class="course-liveplot-error" style="color:#D55E00">'
+                                     f"error: {html.escape(self.error)}</span>")
+                raise
+            if self.cache is not None and self.cache.drawn:  # the browser's half is there: it keeps it too
+                self.cache.keep(key, frame, status)
         self.error = None
         self.image.value = frame
         self.status.value = status
@@ -424,6 +462,8 @@ class LivePlot:
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data = dict(data)
         # the notebook keeps a PNG of the current frame, for viewers without widgets (course-html)
+        if self.cache is not None and self._drawn is not None and self._drawn != self.values():
+            self.draw_frame(self.values())  # the last frame was one the frame cache kept: draw it here
         data["image/png"] = base64.b64encode(png_bytes(self.fig.canvas.buffer_rgba())).decode("ascii")
         data["text/plain"] = repr(self)
         return data

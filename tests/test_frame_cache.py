@@ -93,12 +93,56 @@ def test_a_frame_drawn_ahead_is_the_frame_a_student_gets(name):
     records, blobs = demo.cache.frames_for(keys, seconds=float("inf"))
     assert [r["key"] for r in records] == keys and not any(r.get("error") for r in records)
     for record, blob in zip(records, blobs):
+        demo.cache.kept.clear()  # the kernel would send the kept frame again: here it must draw it
         demo.set(**demo.cache.values_of(record["key"]))
         assert demo.cache.key == record["key"]
         assert demo.status.value == record["status"], record["key"]
         assert demo.image.value == blob, f"{name}: the frame drawn ahead of {record['key']} differs"
     demo.set(**demo.cache.values_of(start))
     assert (demo.image.value, demo.status.value) == (first, first_status)
+
+
+def test_the_kernel_sends_a_kept_frame_again_without_drawing_it():
+    demo = DEMOS["validation.network_demo"]()
+    start = demo.cache.key
+    keys = neighbours(demo)[:3]
+    records, blobs = demo.cache.frames_for(keys, seconds=float("inf"))
+    calls = []
+    update = demo.update_fn
+    demo.update_fn = lambda *args, **kwargs: calls.append(1) or update(*args, **kwargs)
+    for record, blob in zip(records, blobs):
+        demo.set(**demo.cache.values_of(record["key"]))
+        assert (demo.image.value, demo.status.value) == (blob, record["status"])
+    assert calls == [], "a frame the browser holds was drawn again"
+    demo.set(**demo.cache.values_of(start))  # the kernel's first frame was never sent: drawn
+    assert len(calls) == 1 and demo.cache.key in demo.cache.kept  # ...and kept, the browser has it now
+    demo.set(**demo.cache.values_of(keys[-1]))
+    assert len(calls) == 1
+    png = demo._repr_mimebundle_()["image/png"]  # the figure catches up before the notebook's PNG
+    assert len(calls) == 2 and demo._drawn == demo.values() and png
+
+
+def test_a_frame_the_browser_shows_is_not_sent_back():
+    demo = DEMOS["single_neuron.line_fit_demo"]()
+    key, other = neighbours(demo)[:2]
+    (record, *_), (blob, *_) = demo.cache.frames_for([key, other], seconds=float("inf"))
+    sent = []
+    for widget in (demo.image, demo.status):
+        widget.send_state = lambda key=None, widget=widget: sent.append((widget, key))
+    demo.cache._on_msg(demo.cache, {"shown": key}, [])  # the browser showed it from its cache
+    demo.set(**demo.cache.values_of(key))
+    assert sent == [] and (demo.image.value, demo.status.value) == (blob, record["status"])
+    demo.set(**demo.cache.values_of(other))  # kept, but the browser has not said it shows it
+    assert {w for w, _ in sent} == {demo.image, demo.status}
+
+
+def test_the_kernel_keeps_at_most_the_budget():
+    demo = DEMOS["single_neuron.line_fit_demo"]()
+    demo.cache.budget = 3
+    demo.cache.frames_for(neighbours(demo)[:5], seconds=float("inf"))
+    demo.cache.budget = 3  # frames_for sets it from the drawing time
+    demo.cache.keep("x", b"", "")
+    assert list(demo.cache.kept)[-1] == "x" and len(demo.cache.kept) == 3
 
 
 def test_the_key_follows_the_controls():

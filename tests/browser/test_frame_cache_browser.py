@@ -9,12 +9,15 @@
 3. Once the kernel is free, it runs its own updates; the status it sends must be the one
    already shown.
 
-A second test runs the demo's cell again: the first demo's frames are let go.
+A second test runs the demo's cell again: the first demo's frames are let go. A third presses
+five times quickly onto frames the browser holds: the kernel hears of one change, the last, and
+sends no frame back.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -117,3 +120,30 @@ def test_a_demo_shown_again_lets_its_old_frames_go(lab_page: Any, lab_server: An
     held = page.evaluate("() => globalThis.courseFrameCache.held")
     # the new demo's: its budget, and the frames of where it is and of what it shows
     assert held <= budget + 2, f"{held} frames held in the browser: the first demo's were kept"
+
+
+def test_moves_onto_kept_frames_reach_the_kernel_once_at_rest(lab_page: Any, lab_server: Any,
+                                                             screenshot_dir: Path) -> None:
+    """Five quick presses onto frames the browser holds: the kernel hears only the last value, after
+    the slider rests, and neither draws nor sends a frame for it (the browser showed it)."""
+    page = lab_page
+    run_demo_notebook(page, lab_server)
+    page.wait_for_function("() => (globalThis.courseFrameCache || {}).received >= 40", timeout=30_000)
+    time.sleep(0.5)
+    before = page.evaluate("() => ({...globalThis.courseFrameCache})")
+    frames_before = int(page.evaluate(JS_ASK, "print(demo.frames)"))
+    page.locator(".course-liveplot .noUi-handle").first.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    time.sleep(1.0)
+    after = page.evaluate("() => ({...globalThis.courseFrameCache})")
+    shown = page.evaluate(JS_SHOWN)
+    page.locator(".course-liveplot").first.screenshot(path=screenshot_dir / "frame-cache-five-presses.png")
+    assert after["hits"] - before["hits"] == 5 and after["misses"] == before["misses"], (before, after)
+    kernel = json.loads(page.evaluate(JS_ASK, "print(json.dumps([len(seen), demo.frames, demo.cache.key, "
+                                              "demo.controls['w'].value, demo.status.value]))"))
+    seen, frames, _key, w, status = kernel
+    assert seen == 1, f"the kernel heard of {seen} changes, not only the last"
+    assert frames == frames_before + 1 and after["kernelFrames"] == before["kernelFrames"], \
+        "the kernel sent a frame the browser already showed"
+    assert (f"{w:.2f}", re.sub("<[^>]+>", "", status)) == (shown["readout"], shown["status"]), (kernel, shown)
