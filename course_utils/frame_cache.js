@@ -181,6 +181,8 @@ async function initialize({ model }) {
     held.clear();
     saves.forEach(([save, callbacks]) => save(callbacks));
   };
+  // (the kernel does not echo these controls' values back: an echo of the value sent before would
+  // move the slider back from one held here, see FrameCache in Python)
   controls.forEach((control) => {
     const save = control.save_changes.bind(control);
     control.save_changes = (callbacks) => {

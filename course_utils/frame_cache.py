@@ -174,6 +174,13 @@ class FrameCache(anywidget.AnyWidget):
             bad = names[kinds.index(None)]
             raise TypeError(f"control {bad!r} cannot take part in a frame key: "
                             "only sliders, selections and checkboxes can")
+        for control in controls:
+            # No echo of a value the browser sent (ipywidgets 8 echoes it, and the browser applies
+            # the echo it expects): the browser holds a value back while it shows a kept frame,
+            # and the echo of the value sent before would move the slider back to it.
+            # Per instance: traitlets reads _<trait>_metadata before the trait's own metadata.
+            control._value_metadata = {"echo_update": False}
+            control._index_metadata = {"echo_update": False}
         super().__init__(image=plot.image, status=plot.status, box=plot.widget, controls=controls,
                          kinds=kinds, axes=[name in axes for name in names])
         self.plot, self.names = plot, names

@@ -136,6 +136,19 @@ def test_a_frame_the_browser_shows_is_not_sent_back():
     assert {w for w, _ in sent} == {demo.image, demo.status}
 
 
+def test_a_value_from_the_browser_is_not_echoed_back():
+    demo = DEMOS["single_neuron.line_fit_demo"]()
+    w = demo.controls["w"]
+    sent = []
+    w._send = lambda msg, buffers=None: sent.append(msg["method"])
+    w.set_state({"value": 1.5})  # what the browser's update does
+    assert w.value == 1.5 and "echo_update" not in sent
+    plain = W.FloatSlider()
+    plain._send = lambda msg, buffers=None: sent.append(msg["method"])
+    plain.set_state({"value": 0.5})
+    assert sent == ["echo_update"], "ipywidgets echoes a plain slider: the test would not see a change"
+
+
 def test_the_kernel_keeps_at_most_the_budget():
     demo = DEMOS["single_neuron.line_fit_demo"]()
     demo.cache.budget = 3

@@ -11,7 +11,8 @@
 
 A second test runs the demo's cell again: the first demo's frames are let go. A third presses
 five times quickly onto frames the browser holds: the kernel hears of one change, the last, and
-sends no frame back.
+sends no frame back. A fourth presses while the kernel wakes from a sleep: its echo of the first
+value must not move the slider back from the values the browser held meanwhile.
 """
 
 from __future__ import annotations
@@ -147,3 +148,28 @@ def test_moves_onto_kept_frames_reach_the_kernel_once_at_rest(lab_page: Any, lab
     assert frames == frames_before + 1 and after["kernelFrames"] == before["kernelFrames"], \
         "the kernel sent a frame the browser already showed"
     assert (f"{w:.2f}", re.sub("<[^>]+>", "", status)) == (shown["readout"], shown["status"]), (kernel, shown)
+
+
+def test_the_kernels_echo_does_not_move_a_held_slider_back(lab_page: Any, lab_server: Any) -> None:
+    """ipywidgets 8 echoes a value back to the browser that sent it, and the browser applies the echo
+    it expects. One press is sent while the kernel sleeps; presses held in the browser follow while
+    the kernel wakes and answers: an echo would move the slider back to the first press."""
+    page = lab_page
+    run_demo_notebook(page, lab_server)
+    page.wait_for_function("() => (globalThis.courseFrameCache || {}).received >= 100", timeout=30_000)
+    time.sleep(0.5)
+    start = float(page.evaluate(JS_SHOWN)["readout"])
+    page.locator(".course-liveplot .noUi-handle").first.focus()
+    page.evaluate("() => { window.__busy = (" + JS_KERNEL + ")().requestExecute({code: 'time.sleep(0.5)'}); }")
+    page.keyboard.press("ArrowRight")  # sent after 60 ms of rest, while the kernel sleeps
+    time.sleep(0.3)
+    presses = 1
+    while presses < 25:  # about 0.3 to 0.9 s: the kernel wakes in the middle
+        page.keyboard.press("ArrowRight")
+        presses += 1
+        time.sleep(0.02)
+    time.sleep(1.5)
+    shown = page.evaluate(JS_SHOWN)
+    w = float(page.evaluate(JS_ASK, "print(demo.controls['w'].value)"))
+    expected = round(start + presses * 0.05, 2)
+    assert (float(shown["readout"]), round(w, 2)) == (expected, expected), (start, presses, shown, w)
