@@ -68,3 +68,10 @@ def test_perceptron_slider_ends_where_the_picture_stops_changing():
         assert "Converged" in demo.status.value and f"after {slider.max} updates" in demo.status.value
     demo.set(data="XOR")
     assert slider.max == 40  # never converges: all the way
+
+
+def test_perceptron_mistakes_axis_spans_the_slider():
+    demo = perceptron_demo()
+    for data in ("separable points", "AND", "XOR"):
+        demo.set(data=data)
+        assert demo.artists["ax_err"].get_xlim() == (0, demo.controls["updates"].max), data

@@ -199,6 +199,7 @@ def perceptron_demo(updates: int = 3, data: str = "separable points", max_update
         box = (lo[0], hi[0], lo[1], hi[1])
         artists["ax"].set(xlim=box[:2], ylim=box[2:])
         artists["ax_err"].set_ylim(-0.5, 1.3 * len(y) + 0.5)  # room for the legend
+        artists["ax_err"].set_xlim(0, run.n_updates if run.converged else max_updates)  # the slider's range
         k = min(int(updates), run.n_updates)
         w, b = run.w[k], run.b[k]
         artists["pos"].set_data(X[y > 0, 0], X[y > 0, 1])
