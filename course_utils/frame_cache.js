@@ -268,6 +268,7 @@ async function initialize({ model }) {
     timer = setTimeout(watch, wait);
   };
   watch();
+  model.send({ shown: null });  // a new page shows none of the frames the kernel may still keep
   return () => {
     closed = true;
     flush();

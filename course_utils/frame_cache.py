@@ -187,7 +187,7 @@ class FrameCache(anywidget.AnyWidget):
         self.drawn = 0  # frames drawn for the browser
         self.seconds = 0.0  # ...and the time they took
         self.kept: OrderedDict[str, tuple[bytes, str]] = OrderedDict()  # key -> (frame, status), newest last
-        self.shown: str | None = None  # the key of the frame the browser last showed from its cache
+        self.shown: str | None = None  # the frame the browser said it shows, until the next refresh
         self.on_msg(self._on_msg)
 
     def keep(self, key: str, frame: bytes, status: str) -> None:
@@ -248,8 +248,8 @@ class FrameCache(anywidget.AnyWidget):
         return records, blobs
 
     def _on_msg(self, _widget: Any, content: dict, _buffers: list) -> None:
-        if isinstance(content, dict) and isinstance(content.get("shown"), str):
-            self.shown = content["shown"]
+        if isinstance(content, dict) and "shown" in content:  # None: a new browser half, nothing shown
+            self.shown = content["shown"] if isinstance(content["shown"], str) else None
             return
         keys = content.get("want") if isinstance(content, dict) else None
         if isinstance(keys, list) and keys:

@@ -370,15 +370,16 @@ class LivePlot:
         moved, self._moved = self._moved, set()
         if full:
             self._background = None
-        kept = None
+        kept = shown = None
         if self.cache is not None:
             key = self.cache.key = self.cache.key_of()  # before the frame: the browser files it under this key
             kept = None if full else self.cache.kept_frame(key)
+            shown, self.cache.shown = self.cache.shown, None  # word of one frame, for one refresh
         if kept is not None:
             # the browser holds this frame (it asked for it): the same bytes again, nothing drawn.
             # The figure still shows the values last drawn; the next draw_frame catches up from there.
             frame, status = kept
-            if self.cache.shown == key:  # ...and shows it already: the kernel's copy agrees, unsent
+            if shown == key:  # ...and shows it already: the kernel's copy agrees, unsent
                 self.error = None
                 set_unsent(self.image, "value", frame)
                 set_unsent(self.status, "value", status)

@@ -124,7 +124,7 @@ def test_the_kernel_sends_a_kept_frame_again_without_drawing_it():
 
 def test_a_frame_the_browser_shows_is_not_sent_back():
     demo = DEMOS["single_neuron.line_fit_demo"]()
-    key, other = neighbours(demo)[:2]
+    start, (key, other) = demo.cache.key, neighbours(demo)[:2]
     (record, *_), (blob, *_) = demo.cache.frames_for([key, other], seconds=float("inf"))
     sent = []
     for widget in (demo.image, demo.status):
@@ -134,6 +134,16 @@ def test_a_frame_the_browser_shows_is_not_sent_back():
     assert sent == [] and (demo.image.value, demo.status.value) == (blob, record["status"])
     demo.set(**demo.cache.values_of(other))  # kept, but the browser has not said it shows it
     assert {w for w, _ in sent} == {demo.image, demo.status}
+    sent.clear()
+    demo.cache._on_msg(demo.cache, {"shown": key}, [])
+    demo.cache._on_msg(demo.cache, {"shown": None}, [])  # a new page: it shows nothing yet
+    demo.set(**demo.cache.values_of(key))
+    assert {w for w, _ in sent} == {demo.image, demo.status}
+    sent.clear()
+    demo.cache._on_msg(demo.cache, {"shown": other}, [])
+    demo.set(**demo.cache.values_of(start))  # the word was for another frame, and it is used up
+    demo.set(**demo.cache.values_of(other))
+    assert [w for w, _ in sent].count(demo.image) == 2
 
 
 def test_a_value_from_the_browser_is_not_echoed_back():
