@@ -11,6 +11,8 @@
 //    value goes at once and the kernel's frame comes as before.
 // 3. A kernel frame that arrives for a key the controls have already left (a drag outruns the
 //    kernel) is replaced at once by the frame of the current key, if it is here: never a step back.
+// A training run's keys start with its signature and a "|" (the model's `generation`): frames of
+// one state of the run are never shown for another, and none are asked for while it trains.
 
 const REF = "IPY_MODEL_";
 // what every demo's cache has done, for the browser tests and the benchmark to read
@@ -22,7 +24,8 @@ const OTHERS_WAIT_MS = 3000;
 const OURS = { frameCache: true };
 const REST_MS = 60;
 const KEEP = 1.5;  // frames are let go once there are this many times the budget, the far ones
-const BEHIND_MAX_MS = 1000;  // marks the changes made here, so the listeners skip them
+const BEHIND_MAX_MS = 1000;
+const SETTLED_MS = 400;  // a run that has not trained for this long is asked for frames again
 
 function position(control, kind) {
   if (kind === "index") return control.get("index");
@@ -83,7 +86,7 @@ async function initialize({ model }) {
         view.el.src = options.url;
         return undefined;
       }
-      const current = cache.get(here().join(","));
+      const current = cache.get(keyOf(here()));
       if (current && view.el.src === current.url) return undefined;  // a kernel frame that is no news
       if (urls.has(view.el.src)) view.el.removeAttribute("src");  // so that it is not revoked
       STATS.kernelShown += 1;
@@ -110,6 +113,7 @@ async function initialize({ model }) {
   let shown = model.get("key"), asking = false, active = false, timer = null, closed = false;
 
   const here = () => controls.map((control, i) => position(control, kinds[i]));
+  const keyOf = (at) => (model.get("generation") ? `${model.get("generation")}|` : "") + at.join(",");
   const show = (key) => {
     const frame = cache.get(key);
     if (!frame) return false;
@@ -132,7 +136,7 @@ async function initialize({ model }) {
         if (p === at[i]) continue;
         const key = at.slice(), distance = Math.abs(p - at[i]);
         key[i] = p;
-        keys.push([heading[i] && Math.sign(p - at[i]) !== heading[i] ? 2 * distance + 0.5 : distance, key.join(",")]);
+        keys.push([heading[i] && Math.sign(p - at[i]) !== heading[i] ? 2 * distance + 0.5 : distance, keyOf(key)]);
       }
       return keys.sort((a, b) => a[0] - b[0]);
     };
@@ -142,22 +146,24 @@ async function initialize({ model }) {
     return main.concat(others.slice(0, budget - main.length)).map(([, key]) => key);
   };
   // while a control moves fast (a drag), the browser has enough to do: ask once it rests for a moment
-  let lastMove = 0, later = null;
+  let lastMove = 0, later = null, lastGeneration = -Infinity;
   const ask = () => {
     if (asking || !active || closed) return;
     const rest = performance.now() - lastMove;
     const other = LAST.demo !== model && performance.now() - LAST.time < OTHERS_WAIT_MS;
     // the kernel has not drawn where the controls are yet: its own frame goes first (at most 1 s)
-    const behind = model.get("key") !== here().join(",") && rest < BEHIND_MAX_MS;
-    if (rest < REST_MS || other || behind) {
+    const behind = model.get("key") !== keyOf(here()) && rest < BEHIND_MAX_MS;
+    const training = performance.now() - lastGeneration < SETTLED_MS;  // Play: frames would not last
+    if (rest < REST_MS || other || behind || training) {
       clearTimeout(later);
-      later = setTimeout(ask, other ? OTHERS_WAIT_MS - (performance.now() - LAST.time) : REST_MS);
+      later = setTimeout(ask, other ? OTHERS_WAIT_MS - (performance.now() - LAST.time)
+        : training ? SETTLED_MS : REST_MS);
       return;
     }
     const near = wanted();
     predecode(near);
     if (cache.size > KEEP * model.get("budget")) {  // what is not near goes
-      const around = new Set([here().join(","), shown, ...near]);
+      const around = new Set([keyOf(here()), shown, ...near]);
       for (const key of [...cache.keys()]) if (!around.has(key)) drop(key);
     }
     const keys = near.filter((key) => !cache.has(key) && !failed.has(key)).slice(0, 8);
@@ -198,7 +204,7 @@ async function initialize({ model }) {
     active = true;
     lastMove = performance.now();
     Object.assign(LAST, { demo: model, time: lastMove });
-    const at = here(), key = at.join(",");
+    const at = here(), key = keyOf(at);
     at.forEach((p, i) => { if (p !== previous[i]) heading[i] = Math.sign(p - previous[i]); });
     previous = at;
     if (key !== shown) STATS[show(key) ? "hits" : "misses"] += 1;
@@ -209,7 +215,7 @@ async function initialize({ model }) {
   // the kernel's frame for model.get("key"): kept, and replaced at once if the controls have moved on
   let kernelFrame = null;
   const reconcile = () => {
-    const key = here().join(",");
+    const key = keyOf(here());
     if (key !== shown) show(key);
   };
   const kernelImage = (changed, value, options) => {
@@ -231,7 +237,7 @@ async function initialize({ model }) {
     if (!msg || !msg.frames) return;
     msg.frames.forEach((frame, i) => {
       if (frame.error) failed.add(frame.key);
-      else keep(frame.key, asDataView(buffers[i]), frame.status);
+      else if (!frame.gone) keep(frame.key, asDataView(buffers[i]), frame.status);
     });
     STATS.received += msg.frames.length;
     asking = false;
@@ -239,6 +245,11 @@ async function initialize({ model }) {
     ask();
   });
   controls.forEach((control) => control.on("change:value change:index", moved, OURS));
+  model.on("change:generation", () => {  // the run trained: its frames around are asked for once it rests
+    lastGeneration = performance.now();
+    clearTimeout(later);
+    later = setTimeout(ask, SETTLED_MS);
+  }, OURS);
   image.on("change:value", kernelImage, OURS);
   status.on("change:value", kernelStatus, OURS);
 
@@ -278,6 +289,7 @@ async function initialize({ model }) {
     seen.disconnect();
     for (const url of urls) URL.revokeObjectURL(url);
     controls.forEach((control) => control.off(null, null, OURS));
+    model.off(null, null, OURS);
     image.off(null, null, OURS);
     status.off(null, null, OURS);
   };

@@ -21,9 +21,14 @@ A frame's key is the position of every control, joined by commas: a slider's
 step number, a selection's index, a checkbox's 0 or 1 (:func:`position`). The
 browser half, ``frame_cache.js``, computes the same key from the same values.
 
-Only a demo whose figure is a function of its controls' values may keep frames
-(a training run that goes on between frames may not); ``LivePlot(prefetch=...)``
-decides.
+A demo whose figure is a function of its controls' values keeps frames
+(``LivePlot(prefetch=...)`` decides). A training run's figure also depends on
+the run: its key starts with the run's *signature* and a ``|``
+(:class:`~course_utils.widgets.TrainingPlot`). The signature changes when the
+run trains, so that the frames drawn for one state of the run are never shown
+for another; the kernel draws them on a scratch copy of the run
+(:meth:`~course_utils.widgets.TrainingPlot.draw_ahead`), and the browser asks for
+them only once the run has stopped changing for a while (a playing run asks for none).
 """
 
 from __future__ import annotations
@@ -151,6 +156,8 @@ class FrameCache(anywidget.AnyWidget):
         The demo; its :meth:`~course_utils.widgets.LivePlot.draw_frame` draws a frame for any values.
     axes : list of str
         The controls to look ahead along (sliders); the others only take part in the key.
+    seconds : float, default BUDGET_S
+        How much kernel time the frames around one position may take to draw, in all.
     """
 
     _esm = Path(__file__).with_name("frame_cache.js")
@@ -161,9 +168,10 @@ class FrameCache(anywidget.AnyWidget):
     kinds = T.List(T.Unicode()).tag(sync=True)
     axes = T.List(T.Bool()).tag(sync=True)
     key = T.Unicode("").tag(sync=True)  # the key of the kernel's last frame
+    generation = T.Unicode("").tag(sync=True)  # the plot's signature: the start of every key now
     budget = T.Int(BUDGET[1]).tag(sync=True)  # how many frames the browser keeps (BUDGET_S)
 
-    def __init__(self, plot: LivePlot, axes: list[str]) -> None:
+    def __init__(self, plot: LivePlot, axes: list[str], seconds: float = BUDGET_S) -> None:
         names = list(plot.controls)
         unknown = set(axes) - set(names)
         if unknown:
@@ -183,7 +191,7 @@ class FrameCache(anywidget.AnyWidget):
             control._index_metadata = {"echo_update": False}
         super().__init__(image=plot.image, status=plot.status, box=plot.widget, controls=controls,
                          kinds=kinds, axes=[name in axes for name in names])
-        self.plot, self.names = plot, names
+        self.plot, self.names, self.budget_s = plot, names, seconds
         self.drawn = 0  # frames drawn for the browser
         self.seconds = 0.0  # ...and the time they took
         self.kept: OrderedDict[str, tuple[bytes, str]] = OrderedDict()  # key -> (frame, status), newest last
@@ -205,14 +213,16 @@ class FrameCache(anywidget.AnyWidget):
         return frame
 
     def key_of(self, values: dict[str, Any] | None = None) -> str:
-        """The key of ``values`` (default: the controls' current values)."""
+        """The key of ``values`` (default: the controls' current values), after the plot's signature."""
         values = values or {}
-        return ",".join(str(position(c, values.get(n))) for n, c in self.plot.controls.items())
+        signature = self.plot.signature()
+        positions = ",".join(str(position(c, values.get(n))) for n, c in self.plot.controls.items())
+        return f"{signature}|{positions}" if signature else positions
 
     def values_of(self, key: str) -> dict[str, Any]:
         """The controls' values at ``key``; ValueError if it is not a key of this demo."""
         try:
-            positions = [int(part) for part in key.split(",")]
+            positions = [int(part) for part in key.rpartition("|")[2].split(",")]
         except (AttributeError, ValueError):
             raise ValueError(f"`key` must be integers joined by commas, got {key!r}") from None
         if len(positions) != len(self.names):
@@ -223,16 +233,23 @@ class FrameCache(anywidget.AnyWidget):
         """Draw the frames of ``keys`` in order, for about ``seconds`` at most (always one).
 
         Returns the records ``{"key", "status"}`` (``{"key", "error": True}`` for a key
-        whose update raised, or that is not a key of this demo) and the frames' bytes.
+        whose update raised, or that is not a key of this demo; ``{"key", "gone": True}``
+        for a key of another signature: the run moved on since the browser asked) and
+        the frames' bytes.
         """
         records, blobs = [], []
         start = time.perf_counter()
+        signature = self.plot.signature()
         for key in keys:
             if records and time.perf_counter() - start > seconds:
                 break
+            if key.rpartition("|")[0] != signature:
+                records.append({"key": key, "gone": True})
+                blobs.append(b"")
+                continue
             try:
                 began = time.perf_counter()
-                frame, status = self.plot.draw_frame(self.values_of(key))
+                frame, status = self.plot.draw_ahead(self.values_of(key))
                 self.seconds += time.perf_counter() - began
             except Exception:  # a value where the demo cannot draw: the browser will not ask again
                 records.append({"key": key, "error": True})
@@ -244,7 +261,7 @@ class FrameCache(anywidget.AnyWidget):
             self.keep(key, frame, status)
         if self.drawn:
             low, high = BUDGET
-            self.budget = int(min(high, max(low, BUDGET_S * self.drawn / self.seconds)))
+            self.budget = int(min(high, max(low, self.budget_s * self.drawn / self.seconds)))
         return records, blobs
 
     def _on_msg(self, _widget: Any, content: dict, _buffers: list) -> None:

@@ -212,12 +212,13 @@ class LivePlot:
     image_format : {"jpeg", "png"}
         How each frame travels to the browser: JPEG encodes in a fifth of the
         time (:func:`jpeg_bytes`); PNG for a figure of flat colour fields.
-    prefetch : bool, default True
+    prefetch : bool or list of str, default True
         Keep the frames around the current one in the browser, drawn in the
         kernel's idle time, so that a slider shows them without a round trip
-        (:mod:`course_utils.frame_cache`). Only for a figure that is a function
-        of the controls' values; it needs every control to be a slider, a
-        selection or a checkbox, and is off for any other.
+        (:mod:`course_utils.frame_cache`): along every slider, or along the
+        sliders named. Only for a figure that is a function of the controls'
+        values; it needs every control to be a slider, a selection or a
+        checkbox, and is off for any other.
 
     Attributes
     ----------
@@ -261,7 +262,7 @@ class LivePlot:
         title: str | None = None,
         kind: str = "analytic",
         image_format: str = "jpeg",
-        prefetch: bool = True,
+        prefetch: bool | list[str] = True,
     ) -> None:
         if not callable(draw) or not callable(update):
             raise TypeError("`draw` and `update` must be functions")
@@ -308,19 +309,29 @@ class LivePlot:
         self.changed: set[str] = set()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.cache = self._frame_cache() if prefetch else None
+        self.cache = self._frame_cache(prefetch) if prefetch is not False else None
         self.refresh(full=True)
 
-    def _frame_cache(self) -> Any:
-        """The frame cache over the sliders, or None if a control cannot take part in a key."""
+    def _frame_cache(self, along: bool | list[str] = True) -> Any:
+        """The frame cache over the sliders (``along``: those named), or None if a control cannot
+        take part in a key."""
         from .frame_cache import FrameCache, kind_of
 
         kinds = {name: kind_of(control) for name, control in self.controls.items()}
         axes = [name for name, kind in kinds.items()
                 if kind in ("range", "log") or isinstance(self.controls[name], W.SelectionSlider)]
+        if along is not True:
+            unknown = set(along) - set(axes)
+            if unknown:
+                raise ValueError(f"`prefetch` must name sliders of the demo {axes}, got {sorted(unknown)}")
+            axes = [name for name in axes if name in along]
         if None in kinds.values() or not axes:
             return None
-        return FrameCache(self, axes)
+        return FrameCache(self, axes, **self.cache_options())
+
+    def cache_options(self) -> dict[str, Any]:
+        """Keyword arguments for this plot's :class:`~course_utils.frame_cache.FrameCache`: none here."""
+        return {}
 
     def arrange(self) -> W.Box:
         """Put the controls, the image and the status into one box: the demo's widget.
@@ -407,13 +418,34 @@ class LivePlot:
         student has not asked for yet. :attr:`changed` names the controls whose
         value differs from the last frame drawn (and those in ``moved``).
         """
+        status = self.apply(values, moved)
+        return self.render(), status
+
+    def apply(self, values: Mapping[str, Any], moved: Iterable[str] = ()) -> str:
+        """Run ``update`` with ``values`` (the artists take their state) and return the status,
+        without rendering: the first half of :meth:`draw_frame`."""
         drawn = self._drawn
         self.changed = set(moved) | {name for name, value in values.items()
                                      if drawn is None or name not in drawn or drawn[name] != value}
         self._drawn = None  # until the update has gone through: a failed one leaves artists half set
         status = self.update_fn(self.artists, **values)
         self._drawn = dict(values)
-        return self.render(), unbreakable_numbers(status or "")
+        return unbreakable_numbers(status or "")
+
+    def draw_ahead(self, values: Mapping[str, Any]) -> tuple[bytes, str]:
+        """The frame the controls at ``values`` would show, drawn for the frame cache.
+
+        Here the figure is a function of the controls, so it is :meth:`draw_frame`;
+        a :class:`TrainingPlot` draws it without touching its run.
+        """
+        return self.draw_frame(values)
+
+    def signature(self) -> str:
+        """What the figure shows besides the controls' values, as a short string: nothing here.
+
+        A frame's key in the frame cache is this and the controls' positions.
+        """
+        return ""
 
     def restore_background(self) -> None:
         """Put the static part back on the canvas, re-rendering it first if it is stale."""
@@ -491,10 +523,18 @@ class TrainingPlot(LivePlot):
         The run: ``step(n)`` trains ``n`` units (epochs, generator steps),
         ``reset()`` starts again. If it has a ``diverged`` attribute that
         becomes true, training stops and Play pauses.
+
+        A run that also has ``signature`` (a string that, with the controls'
+        values, fixes the figure: the same string and values, the same frame)
+        and ``scratch()`` (a context manager within which the run's changes are
+        undone on exit) lets the frame cache draw the frames around the current
+        one ahead, as a :class:`LivePlot` does (:meth:`draw_ahead`).
     chunk : str
         The control whose value is the number of units one tick or Step trains.
     interval : int, default 100
         Milliseconds between two ticks of Play.
+    prefetch : bool or list of str, default True
+        As for :class:`LivePlot`, if the run has ``signature`` and ``scratch()``.
     **kwargs
         ``figsize``, ``title``, ``kind``, as for :class:`LivePlot`.
 
@@ -502,6 +542,9 @@ class TrainingPlot(LivePlot):
     ----------
     play : ipywidgets.Play
     step_button, reset_button : ipywidgets.Button
+    drawing_ahead : bool
+        True while the frame cache draws a frame ahead, on a scratch run
+        (:meth:`draw_ahead`): ``update`` may then change nothing but the figure.
 
     Examples
     --------
@@ -524,7 +567,8 @@ class TrainingPlot(LivePlot):
     """
 
     def __init__(self, draw: DrawFn, update: UpdateFn, controls: Mapping[str, W.ValueWidget],
-                 trainer: Any, *, chunk: str, interval: int = 100, **kwargs: Any) -> None:
+                 trainer: Any, *, chunk: str, interval: int = 100, prefetch: bool | list[str] = True,
+                 **kwargs: Any) -> None:
         if not (callable(getattr(trainer, "step", None)) and callable(getattr(trainer, "reset", None))):
             raise TypeError(f"`trainer` must have step(n) and reset() methods, got {trainer!r}")
         if chunk not in controls:
@@ -540,9 +584,87 @@ class TrainingPlot(LivePlot):
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
         self._frame_end = 0.0
-        # its figure shows a run that goes on between frames: no frame can be drawn ahead
-        super().__init__(draw, update, controls, prefetch=False, **kwargs)
+        self._stale = False  # the artists show a frame drawn ahead, not the run
+        self.drawing_ahead = False
+        # a run that cannot say what its figure depends on, or undo a change, draws nothing ahead
+        ahead = isinstance(getattr(trainer, "signature", None), str) and callable(getattr(trainer, "scratch", None))
+        super().__init__(draw, update, controls, prefetch=prefetch if ahead else False, **kwargs)
         self.play.observe(self._on_tick, names="value")
+
+    def signature(self) -> str:
+        """The run's ``signature``: with the controls' values, it fixes the frame."""
+        return self.trainer.signature
+
+    def cache_options(self) -> dict[str, Any]:
+        """A run's frames are drawn again whenever it trains: a second of drawing ahead each time."""
+        return {"seconds": 1.0}
+
+    def apply(self, values: Mapping[str, Any], moved: Iterable[str] = ()) -> str:
+        """As :meth:`LivePlot.apply`: the run takes the values, the artists show it."""
+        status = super().apply(values, moved)
+        self._stale = self.drawing_ahead
+        return status
+
+    def draw_ahead(self, values: Mapping[str, Any]) -> tuple[bytes, str]:
+        """The frame the run would show if the controls moved to ``values``, drawn on a scratch
+        run: the live one is as it was after this (``trainer.scratch()``).
+
+        The artists show that frame until the next one of the run. While it is drawn,
+        :attr:`drawing_ahead` is True: ``update`` must change the figure and the run only.
+        """
+        self.drawing_ahead = True
+        try:
+            with self.trainer.scratch():
+                return self.draw_frame(values)
+        finally:
+            self.drawing_ahead = False
+
+    def refresh(self, full: bool = False) -> None:
+        """As :meth:`LivePlot.refresh`; with a frame cache, the run always takes the values first.
+
+        The frame's key is known only after that (the run's signature may change, a
+        new network...). When the browser shows that frame already, it is neither
+        rendered nor sent.
+        """
+        if self.cache is None:
+            return super().refresh(full)
+        moved, self._moved = self._moved, set()
+        if full:
+            self._background = None
+        shown, self.cache.shown = self.cache.shown, None  # word of one frame, for one refresh
+        try:
+            status = self.apply(self.values(), moved)
+        except Exception as exc:  # shown to the student, and kept for tests
+            self.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            self.status.value = (f'<span class="course-liveplot-error" style="color:#D55E00">'
+                                 f"error: {html.escape(self.error)}</span>")
+            raise
+        self.error = None
+        key = self.cache.key_of()
+        with self.cache.hold_sync():
+            self.cache.generation = self.signature()
+            self.cache.key = key
+        kept = None if full else self.cache.kept_frame(key)
+        self.frames += 1
+        if kept is not None and shown == key and kept[1] == status:
+            set_unsent(self.image, "value", kept[0])  # the browser shows it: the kernel's copy agrees
+            set_unsent(self.status, "value", status)
+            return
+        frame = self.render()
+        if self.cache.drawn:  # the browser's half is there: it keeps it too
+            self.cache.keep(key, frame, status)
+        self.image.value = frame
+        self.status.value = status
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        if self._stale:  # the figure shows a frame drawn ahead: the run's own first
+            self.render_run()
+        return super()._repr_mimebundle_(**kwargs)
+
+    def render_run(self) -> None:
+        """Draw the run's own frame on the figure (after frames drawn ahead), without sending it."""
+        self.apply(self.values())
+        self.render()
 
     def header(self) -> list[W.Widget]:
         """Play, Step and Reset in a row."""

@@ -6,11 +6,11 @@ import pytest
 
 from course_utils.demos import all_demos
 from course_utils.frame_cache import FrameCache, count, position, value_at
-from course_utils.widgets import LivePlot
+from course_utils.widgets import LivePlot, TrainingPlot
 
 DEMOS = all_demos()
-TRAINING_RUNS = {"playground.playground_demo", "generative.gan_lab_demo"}  # TrainingPlots: no frame cache
-CACHED = sorted(set(DEMOS) - TRAINING_RUNS)
+TRAINING_RUNS = ["generative.gan_lab_demo", "playground.playground_demo"]  # TrainingPlots: keys with a signature
+CACHED = sorted(DEMOS)
 
 
 @pytest.mark.parametrize("control", [
@@ -59,19 +59,32 @@ def test_a_control_without_positions_turns_the_cache_off():
         FrameCache(LivePlot(draw, lambda a, w: None, {"w": W.FloatSlider()}), ["v"])
 
 
-def test_training_runs_keep_no_frames():
-    for name in sorted(TRAINING_RUNS):
-        assert DEMOS[name]().cache is None, name
+def test_a_run_that_cannot_say_what_its_figure_shows_keeps_no_frames():
+    class Counter:  # no signature, no scratch(): nothing can be drawn ahead
+        n = 0
+
+        def step(self, n):
+            self.n += n
+
+        def reset(self):
+            self.n = 0
+
+    demo = TrainingPlot(lambda fig: {"t": fig.text(0, 0, "")}, lambda a, k: None,
+                        {"k": W.IntSlider(value=1)}, Counter(), chunk="k")
+    assert demo.cache is None
+    for name in TRAINING_RUNS:
+        assert DEMOS[name]().cache is not None, name
 
 
 def neighbours(demo, steps=(1, 2, -1)):
     """Keys one and two steps along each of the demo's sliders from where it is."""
-    here = [int(p) for p in demo.cache.key.split(",")]
+    signature, bar, positions = demo.cache.key.rpartition("|")
+    here = [int(p) for p in positions.split(",")]
     keys = []
     for i, (control, axis) in enumerate(zip(demo.cache.controls, demo.cache.axes)):
         for step in steps if axis else ():
             if 0 <= here[i] + step < count(control):
-                keys.append(",".join(str(p + step * (j == i)) for j, p in enumerate(here)))
+                keys.append(signature + bar + ",".join(str(p + step * (j == i)) for j, p in enumerate(here)))
     return keys
 
 
@@ -95,7 +108,7 @@ def test_a_frame_drawn_ahead_is_the_frame_a_student_gets(name):
     for record, blob in zip(records, blobs):
         demo.cache.kept.clear()  # the kernel would send the kept frame again: here it must draw it
         demo.set(**demo.cache.values_of(record["key"]))
-        assert demo.cache.key == record["key"]
+        assert demo.cache.key == record["key"]  # (a run not trained yet: moves keep its signature)
         assert demo.status.value == record["status"], record["key"]
         assert demo.image.value == blob, f"{name}: the frame drawn ahead of {record['key']} differs"
     demo.set(**demo.cache.values_of(start))
@@ -186,3 +199,105 @@ def test_the_browser_gets_the_frames_it_asks_for():
     assert all(b[:3] == b"\xff\xd8\xff" for b in buffers)
     demo.cache._on_msg(demo.cache, {"something": "else"}, [])
     assert len(sent) == 1
+
+
+# -- training runs: frames drawn ahead on a scratch run ------------------------------------------
+def run_state(demo):
+    """What a training run is: its weights, history and settings (the playground's or the GAN's)."""
+    if hasattr(demo, "session"):
+        s = demo.session
+        return (s.epoch, s.signature, s.net.theta.tobytes(), list(s.train_loss), list(s.test_loss),
+                dict(s.settings), s.train.tobytes(), s.data_seed, s.net_seed)
+    run, gan = demo.state, demo.state.gan
+    params = [p.detach().numpy().tobytes() for p in (*gan.generator.parameters(), *gan.discriminator.parameters())]
+    return (gan.steps, run.signature, params, {k: list(v) for k, v in gan.history.items()},
+            [g["lr"] for g in (*gan.opt_d.param_groups, *gan.opt_g.param_groups)], gan.d_steps, gan.loss,
+            gan.rng.get_state().numpy().tobytes(), list(run.coverage), run.data_name)
+
+
+def widgets_state(demo):
+    """Every widget value of the demo but the image and status: drawing ahead must change none."""
+    from course_utils.widgets import widget_tree
+
+    return [(type(w).__name__, getattr(w, "value", None), getattr(getattr(w, "layout", None), "display", None),
+             getattr(w, "disabled", None)) for w in widget_tree(demo.widget) if w not in (demo.image, demo.status)]
+
+
+@pytest.mark.parametrize("name", TRAINING_RUNS)
+def test_drawing_ahead_leaves_the_run_and_the_widgets_as_they_were(name):
+    """Train, draw frames ahead along every slider, train on: the same bits as training without them."""
+    ahead, plain = DEMOS[name](), DEMOS[name]()
+    for demo in (ahead, plain):
+        demo.step(3)
+    before, widgets = run_state(ahead), widgets_state(ahead)
+    records, _ = ahead.cache.frames_for(neighbours(ahead), seconds=float("inf"))
+    assert len(records) >= 6 and not any(r.get("error") for r in records)
+    assert run_state(ahead) == before and widgets_state(ahead) == widgets
+    for demo in (ahead, plain):
+        demo.step(3)
+    assert run_state(ahead)[2:] == run_state(plain)[2:], "the frames drawn ahead changed the run"
+    assert ahead.image.value == plain.image.value
+
+
+@pytest.mark.parametrize("name", TRAINING_RUNS)
+def test_a_trained_run_s_frame_drawn_ahead_is_what_the_move_shows(name):
+    """From a trained state: a move that starts the run again (the playground's sliders) or keeps
+    it (a learning rate) shows the frame drawn ahead, though the key after it may differ."""
+    for k in range(len(neighbours(DEMOS[name](), steps=(1,)))):
+        demo = DEMOS[name]()
+        demo.step(4)
+        key = neighbours(demo, steps=(1,))[k]
+        (record,), (blob,) = demo.cache.frames_for([key], seconds=float("inf"))
+        assert record["key"] == key and blob
+        demo.cache.kept.clear()
+        demo.set(**demo.cache.values_of(key))
+        assert demo.image.value == blob, f"{name}: the frame drawn ahead of {key} differs"
+        if "ms per epoch" not in record["status"]:  # (the playground's status shows a timing)
+            assert demo.status.value == record["status"]
+
+
+def test_a_kept_frame_the_browser_shows_is_not_sent_but_the_run_takes_the_move():
+    demo = DEMOS["playground.playground_demo"]()
+    demo.step(5)
+    assert demo.cache.key.startswith("t")
+    ratio = demo.controls["ratio"]
+    values = {**demo.values(), "ratio": ratio.value + ratio.step}
+    key = demo.cache.key_of(values)
+    demo.cache.frames_for([key], seconds=float("inf"))
+    demo.cache._on_msg(demo.cache, {"shown": key}, [])
+    sent = []
+    demo.image.send_state = lambda key=None: sent.append(key)
+    demo.set(ratio=values["ratio"])  # the run starts again: a new signature, a key the browser did not say
+    assert demo.session.settings["ratio"] == values["ratio"] and demo.session.epoch == 0
+    assert demo.cache.key.startswith("f") and sent, "the browser's frame was under another key: sent"
+    sent.clear()
+    values["ratio"] += ratio.step
+    key = demo.cache.key_of(values)
+    (record,), (blob,) = demo.cache.frames_for([key], seconds=float("inf"))
+    demo.cache._on_msg(demo.cache, {"shown": key}, [])
+    demo.set(ratio=values["ratio"])
+    assert sent == [] and demo.image.value == blob and demo.status.value == record["status"]
+    assert demo.session.settings["ratio"] == values["ratio"] and "epoch <b>0</b>" in demo.epoch_label.value
+    png = demo._repr_mimebundle_()["image/png"]  # the figure shows the run, not the last frame drawn ahead
+    assert png and not demo._stale
+
+
+def test_frames_asked_for_a_state_the_run_has_left_are_not_drawn():
+    demo = DEMOS["generative.gan_lab_demo"]()
+    keys = neighbours(demo)[:2]
+    assert all(key.startswith("f|") for key in keys)
+    demo.step()
+    records, blobs = demo.cache.frames_for(keys, seconds=float("inf"))
+    assert records == [{"key": key, "gone": True} for key in keys] and blobs == [b"", b""]
+    assert demo.cache.generation == demo.signature() == "t1" and demo.cache.key.startswith("t1|")
+
+
+def test_the_playground_s_loss_axis_follows_its_run_not_the_frames_drawn_ahead():
+    demo = DEMOS["playground.playground_demo"]()
+    demo.step(2)
+    demo.artists["memo"].loss_top = 8.0  # as if the curve had gone up once: the axis stays that high
+    demo.step(1)
+    assert demo.artists["loss_ax"].get_ylim()[1] == 8.0
+    demo.cache.frames_for(neighbours(demo), seconds=float("inf"))  # new networks, each its own axis
+    demo.step(1)
+    assert demo.artists["loss_ax"].get_ylim()[1] == 8.0

@@ -8,6 +8,8 @@ in about a second, once per session.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from types import SimpleNamespace
 
@@ -293,7 +295,8 @@ class GanLabRun:
     Holds the running :class:`course_utils.gans.GAN` (``gan``), the data it
     learns (``data_name``, its mode ``centers``), the fixed noise whose samples
     are drawn, and the modes covered after each frame (``coverage`` at
-    ``coverage_steps``).
+    ``coverage_steps``). ``signature`` and ``scratch()`` let the demo's frame
+    cache draw frames ahead (see :class:`course_utils.widgets.TrainingPlot`).
     """
 
     def __init__(self, seed: int) -> None:
@@ -312,9 +315,40 @@ class GanLabRun:
         self.coverage: list[int] = []
         self.coverage_steps: list[int] = []
         self.title = self.modes_title = None  # the figure's two CachedTexts
+        self._trainings = 0  # calls of step(): each trained state has a number of its own
 
     def step(self, n: int) -> None:
+        self._trainings += 1
         self.gan.step(n)
+
+    @property
+    def signature(self) -> str:
+        """With the controls' values, what fixes the picture: ``"f"`` for a GAN not trained yet (its
+        seed and the controls make it), ``"t<n>"`` after the n-th call of :meth:`step`."""
+        fresh = self.gan is None or self.restart or self.gan.steps == 0
+        return "f" if fresh else f"t{self._trainings}"
+
+    @contextmanager
+    def scratch(self) -> Iterator[GanLabRun]:
+        """Within it a frame may change the run (a new GAN, new rates...); on exit it is back as it was."""
+        saved, lists = dict(self.__dict__), (list(self.coverage), list(self.coverage_steps))
+        gan = self.gan
+        settings = None if gan is None else (
+            [g["lr"] for g in gan.opt_d.param_groups], [g["lr"] for g in gan.opt_g.param_groups],
+            gan.d_steps, gan.loss, gan.rng.get_state())
+        try:
+            yield self
+        finally:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            self.coverage[:], self.coverage_steps[:] = lists
+            if gan is not None:
+                lr_d, lr_g, gan.d_steps, gan.loss, rng = settings
+                for group, lr in zip(gan.opt_d.param_groups, lr_d):
+                    group["lr"] = lr
+                for group, lr in zip(gan.opt_g.param_groups, lr_g):
+                    group["lr"] = lr
+                gan.rng.set_state(rng)
 
     def reset(self) -> None:
         self.restart = True  # the next frame builds a new GAN, with the controls' values
@@ -519,6 +553,7 @@ def gan_lab_demo(distribution: str = "ring", lr_d: float = 2e-3, lr_g: float = 2
                            style=style),
     }
     demo = TrainingPlot(lambda fig: _draw_gan_lab(fig, run), update, controls, run, chunk="steps_per_frame",
-                        interval=150, figsize=(8.6, 4.4), title="A GAN in 2-D: watch it learn", kind="retrain")
+                        interval=150, figsize=(8.6, 4.4), title="A GAN in 2-D: watch it learn", kind="retrain",
+                        prefetch=["lr_d", "lr_g", "d_steps"])  # frames ahead along what the picture shows
     demo.state = run
     return demo

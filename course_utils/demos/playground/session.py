@@ -20,6 +20,8 @@ epoch from the seed of the weights and the epoch's number.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -161,6 +163,8 @@ class PlaygroundSession:
         The loss before training and after each epoch (NaN from a blow-up on).
     diverged_at : int or None
         The epoch at which training blew up; training stops there.
+    signature : str
+        With the settings, what fixes the picture of the session (see :meth:`scratch`).
 
     Examples
     --------
@@ -188,6 +192,7 @@ class PlaygroundSession:
             self._check(key, value)
         self.net_seed = self.data_seed = int(seed)
         self.seconds_per_epoch = 0.0
+        self._trainings = 0  # calls of step() that trained: each trained state has a number of its own
         self._build_data()
         self._build_network()
 
@@ -244,6 +249,57 @@ class PlaygroundSession:
     def restart(self) -> None:
         """Back to epoch 0 with the same initial weights (as choosing a preset does)."""
         self._build_network()
+
+    # -- for the frame cache -----------------------------------------------------------------------
+    @property
+    def signature(self) -> str:
+        """A name for the state of the session that, with its settings, fixes its picture.
+
+        Before training (epoch 0) the network is the one its settings and seeds
+        build: ``"f<data seed>.<net seed>"``. After training it is ``"t<n>"``, n
+        counting the calls of :meth:`step` that trained: a setting that keeps the
+        weights (the optimizer, the batch size) keeps it too.
+
+        Examples
+        --------
+        >>> session = PlaygroundSession(dataset="xor", layers=1, n1=4)
+        >>> session.signature, session.step(3) > 0, session.signature
+        ('f0.0', True, 't1')
+        >>> _ = session.set(n1=5); session.signature
+        'f0.0'
+        """
+        return f"f{self.data_seed}.{self.net_seed}" if self.epoch == 0 else f"t{self._trainings}"
+
+    @contextmanager
+    def scratch(self) -> Iterator[PlaygroundSession]:
+        """Within it the settings may change (:meth:`set`); on exit the session is back as it was.
+
+        A change of settings replaces the data, the network or the optimizer with
+        new ones (and starts a new loss history); on exit the same objects are
+        back, untouched, and the settings' values too. Not for :meth:`step`,
+        which changes the weights in place.
+
+        Examples
+        --------
+        >>> session = PlaygroundSession(dataset="xor", layers=1, n1=4)
+        >>> net = session.net
+        >>> with session.scratch():
+        ...     _ = session.set(n1=6, ratio=70)
+        ...     session.net.layer_sizes
+        [2, 6, 1]
+        >>> session.net is net, session.settings["n1"], int(session.train.sum())
+        (True, 4, 250)
+        """
+        saved, settings = dict(self.__dict__), dict(self.settings)
+        lengths = (len(self.train_loss), len(self.test_loss))
+        try:
+            yield self
+        finally:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            self.settings.clear()
+            self.settings.update(settings)
+            del self.train_loss[lengths[0]:], self.test_loss[lengths[1]:]
 
     # -- building -----------------------------------------------------------------------------------
     def _build_data(self) -> None:
@@ -340,6 +396,7 @@ class PlaygroundSession:
         l1 = v["reg_rate"] if v["regularization"] == "L1" else 0.0
         l2 = v["reg_rate"] if v["regularization"] == "L2" else 0.0
         rng = np.random.default_rng([self.net_seed, self.epoch])
+        self._trainings += 1
         start = time.perf_counter()
         with np.errstate(all="ignore"), one_blas_thread():
             for _ in range(epochs):

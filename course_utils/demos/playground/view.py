@@ -67,9 +67,11 @@ class Playground(TrainingPlot):
         # everything the first frame needs exists before LivePlot draws it
         controls = self._make_controls(start)
         self._make_buttons()
+        # frames drawn ahead along the sliders that change the picture (not "epochs per frame")
+        along = [key for key in controls if isinstance(controls[key], W.IntSlider) and key != "speed"]
         super().__init__(lambda fig: figure.draw(fig, self.axis_labels), self._update, controls,
                          self.session, chunk="speed", figsize=figure.FIGSIZE, kind="retrain",
-                         title="Playground")
+                         title="Playground", prefetch=along)
         if epochs:
             self.train(epochs)
 
@@ -215,26 +217,29 @@ class Playground(TrainingPlot):
     def _update(self, artists: dict, **v: Any) -> str:
         first = self.frames == 0  # the session was built with these values
         changed = self.changed
-        preset = not first and "preset" in changed and v["preset"]
+        ahead = self.drawing_ahead  # a frame drawn ahead changes the figure and the (scratch) session only
+        preset = not first and not ahead and "preset" in changed and v["preset"]
         if preset:  # the preset's settings, then the whole network again
             new = preset_values(v["preset"], self.session.user)
             self._set_quietly({k: val for k, val in new.items() if k in self.controls and k != "preset"})
             v = self.values()
             changed = set(v)
-        elif not first and "activation" in changed:  # the menu for every layer
+        elif not first and not ahead and "activation" in changed:  # the menu for every layer
             self._set_quietly({key: v["activation"] for key in ACTIVATION_KEYS})
             v = self.values()
-        for k, row in enumerate(self.layer_rows):
-            row.layout.display = "flex" if k < v["layers"] else "none"
-        self.controls["loss"].disabled = v["problem"] == "regression"
+        if not ahead:
+            for k, row in enumerate(self.layer_rows):
+                row.layout.display = "flex" if k < v["layers"] else "none"
+            self.controls["loss"].disabled = v["problem"] == "regression"
 
         s = self.session
         if not first:
             s.set(**{key: v[key] for key in SESSION_KEYS})
         if preset:
             s.restart()
-        self.epoch_label.value = self._epoch_html()
-        self.comment.value = self._comment_html()
+        if not ahead:
+            self.epoch_label.value = self._epoch_html()
+            self.comment.value = self._comment_html()
         with np.errstate(all="ignore"):
             if figure.paint(artists, s, show_test=v["show_test"], discretize=v["discretize"]):
                 self.redraw_background()
@@ -270,6 +275,20 @@ class Playground(TrainingPlot):
         """As :meth:`LivePlot.refresh`, with NumPy's BLAS on one thread (the matrices are tiny)."""
         with one_blas_thread():
             super().refresh(full)
+
+    def draw_ahead(self, values: dict[str, Any]) -> tuple[bytes, str]:
+        """As :meth:`TrainingPlot.draw_ahead`: the frame of ``values``, on a scratch session.
+
+        Only the figure changes (no control, label or menu), and the loss axis's
+        height, which follows the run, is the run's again afterwards.
+        """
+        memo = self.artists["memo"]
+        loss_axis = memo.loss_net, memo.loss_top
+        try:
+            with one_blas_thread():
+                return super().draw_ahead(values)
+        finally:
+            memo.loss_net, memo.loss_top = loss_axis
 
     def render(self) -> bytes:
         """Paint the moving artists on the cached background; return JPEG bytes.
