@@ -239,26 +239,26 @@ class FrameCache(anywidget.AnyWidget):
         """
         records, blobs = [], []
         start = time.perf_counter()
-        signature = self.plot.signature()
         for key in keys:
             if records and time.perf_counter() - start > seconds:
                 break
-            if key.rpartition("|")[0] != signature:
-                records.append({"key": key, "gone": True})
-                blobs.append(b"")
-                continue
-            try:
-                began = time.perf_counter()
-                frame, status = self.plot.draw_ahead(self.values_of(key))
-                self.seconds += time.perf_counter() - began
-            except Exception:  # a value where the demo cannot draw: the browser will not ask again
-                records.append({"key": key, "error": True})
-                blobs.append(b"")
-                continue
-            records.append({"key": key, "status": status})
-            blobs.append(frame)
-            self.drawn += 1
-            self.keep(key, frame, status)
+            with self.plot.lock:  # one frame at a time: a control's change may come in between
+                if key.rpartition("|")[0] != self.plot.signature():  # the run moved on meanwhile
+                    records.append({"key": key, "gone": True})
+                    blobs.append(b"")
+                    continue
+                try:
+                    began = time.perf_counter()
+                    frame, status = self.plot.draw_ahead(self.values_of(key))
+                    self.seconds += time.perf_counter() - began
+                except Exception:  # a value where the demo cannot draw: the browser will not ask again
+                    records.append({"key": key, "error": True})
+                    blobs.append(b"")
+                    continue
+                records.append({"key": key, "status": status})
+                blobs.append(frame)
+                self.drawn += 1
+                self.keep(key, frame, status)
         if self.drawn:
             low, high = BUDGET
             self.budget = int(min(high, max(low, self.budget_s * self.drawn / self.seconds)))

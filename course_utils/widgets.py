@@ -18,9 +18,11 @@ untrusted notebook).
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import re
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -60,6 +62,15 @@ def presenting_css(scale: float) -> str:
 
 DrawFn = Callable[[Any], Any]
 UpdateFn = Callable[..., "str | None"]
+
+
+def _locked(method: Callable) -> Callable:
+    """``method`` run while holding the plot's :attr:`~LivePlot.lock`."""
+    @functools.wraps(method)
+    def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+    return locked
 
 
 def _artists_in(obj: Any) -> list[Artist]:
@@ -224,6 +235,9 @@ class LivePlot:
     ----------
     fig, artists, controls, image, status
         The pieces, reachable so a test can drive the demo without a browser.
+    lock : threading.RLock
+        Held while the figure (or a run) changes: by :meth:`refresh` and by the frame
+        cache's drawing, which JupyterLab may deliver on another thread.
     widget : ipywidgets.Box
         What the notebook shows, built by :meth:`arrange`.
     frames : int
@@ -283,6 +297,9 @@ class LivePlot:
         self.title = title
         self.frames = 0
         self.error: str | None = None
+        # JupyterLab 4.6 may send comm messages over kernel subshells, each on a thread of its own:
+        # the frame cache's drawing and a control's change can then come at the same time
+        self.lock = threading.RLock()
 
         self.fig = new_figure(figsize)
         self.artists = draw(self.fig)
@@ -372,6 +389,7 @@ class LivePlot:
     def _axes_limits(self) -> list[tuple[float, ...]]:
         return [(*ax.get_xlim(), *ax.get_ylim()) for ax in self.fig.axes]
 
+    @_locked
     def refresh(self, full: bool = False) -> None:
         """Run ``update`` with the current values and redraw the image.
 
@@ -490,6 +508,7 @@ class LivePlot:
         self.refresh()
 
     # -- display ---------------------------------------------------------------
+    @_locked
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
@@ -605,6 +624,7 @@ class TrainingPlot(LivePlot):
         self._stale = self.drawing_ahead
         return status
 
+    @_locked
     def draw_ahead(self, values: Mapping[str, Any]) -> tuple[bytes, str]:
         """The frame the run would show if the controls moved to ``values``, drawn on a scratch
         run: the live one is as it was after this (``trainer.scratch()``).
@@ -619,6 +639,7 @@ class TrainingPlot(LivePlot):
         finally:
             self.drawing_ahead = False
 
+    @_locked
     def refresh(self, full: bool = False) -> None:
         """As :meth:`LivePlot.refresh`; with a frame cache, the run always takes the values first.
 
@@ -656,6 +677,7 @@ class TrainingPlot(LivePlot):
         self.image.value = frame
         self.status.value = status
 
+    @_locked
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
         if self._stale:  # the figure shows a frame drawn ahead: the run's own first
             self.render_run()
@@ -684,6 +706,7 @@ class TrainingPlot(LivePlot):
         self.step()
         self._frame_end = time.perf_counter()
 
+    @_locked
     def step(self, units: int | None = None) -> None:
         """Train one chunk (or ``units``) and redraw, as Step does; a diverged run trains no more."""
         units = self.controls[self.chunk].value if units is None else units
@@ -695,6 +718,7 @@ class TrainingPlot(LivePlot):
             self.play.playing = False
         self.refresh()
 
+    @_locked
     def reset(self) -> None:
         """Start the run again, as Reset does."""
         self.trainer.reset()

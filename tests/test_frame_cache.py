@@ -301,3 +301,19 @@ def test_the_playground_s_loss_axis_follows_its_run_not_the_frames_drawn_ahead()
     demo.cache.frames_for(neighbours(demo), seconds=float("inf"))  # new networks, each its own axis
     demo.step(1)
     assert demo.artists["loss_ax"].get_ylim()[1] == 8.0
+
+
+def test_frames_drawn_ahead_wait_while_the_plot_changes():
+    """JupyterLab may deliver the frame cache's messages on a thread of their own (kernel subshells):
+    drawing ahead takes the plot's lock, which a control's change holds while it redraws."""
+    import threading
+
+    demo = DEMOS["single_neuron.line_fit_demo"]()
+    done = []
+    with demo.lock:
+        worker = threading.Thread(target=lambda: done.append(demo.cache.frames_for(neighbours(demo)[:1])))
+        worker.start()
+        worker.join(0.3)
+        assert not done, "a frame was drawn while the plot was changing"
+    worker.join(10)
+    assert done and done[0][1][0][:3] == b"\xff\xd8\xff"

@@ -89,6 +89,9 @@ def test_jupyter_settings_installs_the_override(tmp_path):
     shortcuts = json.loads(written.read_text())["@jupyterlab/shortcuts-extension:shortcuts"]["shortcuts"]
     commands = {s["command"] for s in shortcuts if ":not(.noUi-handle)" in s["selector"]}
     assert "notebook:move-cursor-heading-below-or-expand" in commands
+    # comm messages on the kernel's main thread, one at a time (the frame cache's browser test checks it)
+    settings = json.loads(written.read_text())["@jupyterlab/apputils-extension:kernels-settings"]
+    assert settings == {"commsOverSubshells": "disabled"}
 
 
 def test_voila_app_answers_help():

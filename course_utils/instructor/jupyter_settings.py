@@ -1,7 +1,10 @@
 """Install the course's JupyterLab / Notebook 7 settings override into this environment.
 
 ``jupyter-config/overrides.d/course-utils.json`` keeps the arrow keys of a focused slider
-handle for the slider in Notebook 7 (README, "Jupyter Notebook 7", says why). JupyterLab
+handle for the slider in Notebook 7 (README, "Jupyter Notebook 7", says why), and keeps the
+widgets' messages on the kernel's main thread, one at a time: JupyterLab 4.6 would send them over
+kernel subshells, where the frame cache's drawing ahead and a control's change run on two threads
+at once (README, "Live demos"). JupyterLab
 and Notebook 7 read it from ``{sys.prefix}/share/jupyter/lab/settings/overrides.d/``.
 ``pip install .`` and the wheel put it there; an editable install (``-e``, README's set-up
 command) does not, because setuptools leaves data files out of editable installs, so the

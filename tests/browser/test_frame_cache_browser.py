@@ -12,7 +12,9 @@
 A second test runs the demo's cell again: the first demo's frames are let go. A third presses
 five times quickly onto frames the browser holds: the kernel hears of one change, the last, and
 sends no frame back. A fourth presses while the kernel wakes from a sleep: its echo of the first
-value must not move the slider back from the values the browser held meanwhile.
+value must not move the slider back from the values the browser held meanwhile. A fifth does it on
+the playground, a training run: its frames are drawn ahead on a scratch run, none are asked for
+while it plays, and a press after training shows the new run's picture at once.
 """
 
 from __future__ import annotations
@@ -65,11 +67,11 @@ JS_SHOWN = """() => {
 }"""
 
 
-def run_demo_notebook(page: Any, lab_server: Any) -> None:
+def run_demo_notebook(page: Any, lab_server: Any, cell: str = CELL) -> None:
     """Write the one-demo notebook, open it in JupyterLab and run it."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(CELL)]
+    nb.cells = [nbformat.v4.new_code_cell(cell)]
     nbformat.write(nb, lab_server.root / NOTEBOOK)
     open_notebook(page, lab_server, NOTEBOOK)
     wait_for_kernel(page, NOTEBOOK)
@@ -133,9 +135,16 @@ def test_moves_onto_kept_frames_reach_the_kernel_once_at_rest(lab_page: Any, lab
     time.sleep(0.5)
     before = page.evaluate("() => ({...globalThis.courseFrameCache})")
     frames_before = int(page.evaluate(JS_ASK, "print(demo.frames)"))
-    page.locator(".course-liveplot .noUi-handle").first.focus()
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
+    handle = page.locator(".course-liveplot .noUi-handle").first
+    handle.focus()
+    # five presses in one task of the page: a loaded machine cannot space them past the 60 ms rest
+    handle.evaluate("""h => { for (let i = 0; i < 5; i++) {
+        const e = new KeyboardEvent('keydown', {key: 'ArrowRight', code: 'ArrowRight', bubbles: true,
+                                                cancelable: true});
+        Object.defineProperty(e, 'keyCode', {get: () => 39});
+        Object.defineProperty(e, 'which', {get: () => 39});
+        h.dispatchEvent(e);
+    } }""")
     time.sleep(1.0)
     after = page.evaluate("() => ({...globalThis.courseFrameCache})")
     shown = page.evaluate(JS_SHOWN)
@@ -173,3 +182,72 @@ def test_the_kernels_echo_does_not_move_a_held_slider_back(lab_page: Any, lab_se
     w = float(page.evaluate(JS_ASK, "print(demo.controls['w'].value)"))
     expected = round(start + presses * 0.05, 2)
     assert (float(shown["readout"]), round(w, 2)) == (expected, expected), (start, presses, shown, w)
+
+
+PLAYGROUND_CELL = """import json, threading
+from course_utils.demos.playground import playground_demo
+demo = playground_demo()
+threads = set()  # where frames are drawn ahead: on the kernel's main thread, one message at a time
+_draw_ahead = demo.draw_ahead
+def draw_ahead(values):
+    threads.add(threading.current_thread().name)
+    return _draw_ahead(values)
+demo.draw_ahead = draw_ahead
+demo"""
+
+JS_STATS = "() => ({...globalThis.courseFrameCache})"
+
+
+def test_the_playground_shows_frames_drawn_ahead_and_asks_for_none_while_it_plays(
+        lab_page: Any, lab_server: Any, screenshot_dir: Path) -> None:
+    page = lab_page
+    run_demo_notebook(page, lab_server, PLAYGROUND_CELL)
+    page.wait_for_function("() => (globalThis.courseFrameCache || {}).received >= 8", timeout=60_000)
+    ratio = page.locator(".course-liveplot .widget-slider").filter(has_text="training data %").first
+    handle = ratio.locator(".noUi-handle").first
+    readout = ratio.locator(".widget-readout").first
+
+    def kernel() -> dict:
+        return json.loads(page.evaluate(JS_ASK, "with demo.lock: print(json.dumps({'ratio': demo.session.settings["
+                                                "'ratio'], 'epoch': demo.session.epoch, 'status': demo.status.value, "
+                                                "'key': demo.cache.key, 'threads': sorted(threads)}))"))
+
+    def press() -> dict:
+        """ArrowRight on the ratio slider: what the browser showed, at once and once the kernel caught up."""
+        before = page.evaluate(JS_STATS)
+        src = page.evaluate(JS_SHOWN)["src"]
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"src => ({JS_SHOWN})().src !== src", arg=src, timeout=2_000)
+        at_once = page.evaluate(JS_SHOWN)
+        time.sleep(1.0)
+        return {"hit": page.evaluate(JS_STATS)["hits"] - before["hits"], "at_once": at_once,
+                "settled": page.evaluate(JS_SHOWN), "readout": readout.inner_text().strip(), "kernel": kernel()}
+
+    first = press()
+    assert first["hit"] == 1, "the press did not show a frame drawn ahead"
+    assert first["kernel"]["ratio"] == int(first["readout"]) and first["kernel"]["epoch"] == 0
+    assert first["at_once"]["status"] == first["settled"]["status"] == re.sub("<[^>]+>", "", first["kernel"]["status"])
+
+    buttons = page.locator(".course-liveplot .widget-play button")
+    buttons.nth(0).click()  # play
+    time.sleep(0.6)
+    asked = page.evaluate(JS_STATS)["asked"]
+    time.sleep(1.5)
+    playing_asked = page.evaluate(JS_STATS)["asked"] - asked
+    buttons.nth(1).click()  # pause
+    trained = kernel()
+    assert trained["epoch"] > 0 and trained["key"].startswith("t"), trained
+    assert playing_asked == 0, f"{playing_asked} frames were asked for while the run trained"
+    received = page.evaluate(JS_STATS)["received"]
+    page.wait_for_function(f"() => globalThis.courseFrameCache.received >= {received + 8}", timeout=30_000)
+
+    after = press()  # from the trained run: the new run's picture (epoch 0), drawn ahead
+    page.locator(".course-liveplot").first.screenshot(path=screenshot_dir / "frame-cache-playground.png")
+    assert after["hit"] == 1, "the press after training did not show a frame drawn ahead"
+    # JupyterLab 4.6 would send the frame cache's messages over a kernel subshell, on a thread of its
+    # own, beside the controls' changes on the main one: the course's settings turn that off
+    assert after["kernel"]["threads"] == ["MainThread"], after["kernel"]["threads"]
+    assert after["kernel"]["epoch"] == 0 and after["kernel"]["ratio"] == int(after["readout"])
+    assert after["at_once"]["status"].startswith("epoch 0")
+    assert after["at_once"]["status"] == re.sub("<[^>]+>", "", after["kernel"]["status"])

@@ -204,8 +204,9 @@ class Playground(TrainingPlot):
 
     def regenerate(self) -> None:
         """New random data (the next seed) and a fresh network, as the Regenerate button does."""
-        self.session.regenerate()
-        self.refresh()
+        with self.lock:
+            self.session.regenerate()
+            self.refresh()
 
     def apply_preset(self, key: str) -> None:
         """Switch to a preset (see :data:`PRESETS`), as the preset menu does."""
