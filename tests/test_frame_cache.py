@@ -243,7 +243,7 @@ def test_drawing_ahead_leaves_the_run_and_the_widgets_as_they_were(name):
 def test_a_trained_run_s_frame_drawn_ahead_is_what_the_move_shows(name):
     """From a trained state: a move that starts the run again (the playground's sliders) or keeps
     it (a learning rate) shows the frame drawn ahead, though the key after it may differ."""
-    for k in range(len(neighbours(DEMOS[name](), steps=(1,)))):
+    for k in range(min(4, len(neighbours(DEMOS[name](), steps=(1,))))):  # the playground: data, batch, layers
         demo = DEMOS[name]()
         demo.step(4)
         key = neighbours(demo, steps=(1,))[k]
