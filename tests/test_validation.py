@@ -401,3 +401,30 @@ def test_network_regression_overfits_and_keeps_its_history():
 def test_demo_models_bad_inputs(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+@pytest.mark.parametrize("width, weight_decay, points, noise", [
+    (1, 0.0, 5, 0.0), (7, 1e-6, 15, 0.3), (50, 1e-3, 30, 0.5), (100, 1.0, 60, 1.0)])
+def test_the_small_network_s_written_out_loop_is_mlp_s_backpropagation_to_the_bit(width, weight_decay,
+                                                                                   points, noise):
+    """NetworkRegression.fit writes MLP.loss_and_gradients out for [1, m, 1]: every step's parameters
+    must be the bits the generic loop (the MLP's backpropagation, Adam.step) gives."""
+    from course_utils.curve_fitting import NetworkRegression, _views
+    from course_utils.data import noisy_sine
+    from course_utils.mlp import MLP
+    from course_utils.optim import Adam
+
+    x, y = noisy_sine(points, noise)
+    fast = NetworkRegression(width, weight_decay, max_iter=300).fit(x, y)
+    net = MLP([1, width, 1], activation="tanh", output="identity")
+    theta = fast.history_[0].copy()
+    net.weights, net.biases = _views(theta, net.parameters())
+    gradient = np.empty_like(theta)
+    views = [g for pair in zip(*_views(gradient, net.parameters())) for g in pair]
+    adam = Adam([theta], lr=fast.lr)
+    rates = fast.lr * 0.5 * (1 + np.cos(np.pi * np.arange(300) / 300))
+    for t, rate in enumerate(rates.tolist(), start=1):
+        adam.lr = rate
+        net.loss_and_gradients(x[:, None], y, l2=2 * weight_decay, out=views, penalty=False)
+        adam.step([gradient])
+        assert np.array_equal(theta, fast.history_[t]), f"step {t} differs"
