@@ -26,6 +26,9 @@ const REST_MS = 60;
 const KEEP = 1.5;  // frames are let go once there are this many times the budget, the far ones
 const BEHIND_MAX_MS = 1000;
 const SETTLED_MS = 400;  // a run that has not trained for this long is asked for frames again
+// for this long after a move, only the frames along the slider that moved are asked for: the
+// others' keys hold its position, so each press or drag step would make them all new
+const FOCUS_MS = 500;
 
 function position(control, kind) {
   if (kind === "index") return control.get("index");
@@ -127,7 +130,8 @@ async function initialize({ model }) {
   // Ahead of a slider's last move twice as far as behind it: a student pressing or dragging one
   // way goes on that way, and the positions behind were just shown (and kept)
   const heading = controls.map(() => 0);  // each control's last move: +1, -1, or 0 (not moved yet)
-  let previous = here();
+  let previous = here(), lastAxis = -1;  // the slider that moved last
+  const focused = () => lastAxis >= 0 && performance.now() - lastMove < FOCUS_MS;
   const wanted = () => {
     const at = here(), budget = model.get("budget"), first = axes.indexOf(true);
     const along = (i) => {
@@ -140,6 +144,7 @@ async function initialize({ model }) {
       }
       return keys.sort((a, b) => a[0] - b[0]);
     };
+    if (focused()) return along(lastAxis).slice(0, budget).map(([, key]) => key);
     const others = axes.flatMap((axis, i) => (axis && i !== first ? along(i) : [])).sort((a, b) => a[0] - b[0]);
     const main = along(first).slice(0, others.length ? Math.floor(0.75 * budget) : budget);
     // the main slider's all first: the others' keys change whenever the main one moves
@@ -167,9 +172,16 @@ async function initialize({ model }) {
       for (const key of [...cache.keys()]) if (!around.has(key)) drop(key);
     }
     const keys = near.filter((key) => !cache.has(key) && !failed.has(key)).slice(0, 8);
-    if (!keys.length) return;
+    if (!keys.length) {
+      if (focused()) {  // then the other sliders' frames
+        clearTimeout(later);
+        later = setTimeout(ask, FOCUS_MS - rest);
+      }
+      return;
+    }
     asking = true;
     STATS.asked += keys.length;
+    STATS.lastAsked = keys;
     model.send({ want: keys });
   };
   // A control that moved onto a frame that is here needs nothing from the kernel yet: its new
@@ -205,7 +217,11 @@ async function initialize({ model }) {
     lastMove = performance.now();
     Object.assign(LAST, { demo: model, time: lastMove });
     const at = here(), key = keyOf(at);
-    at.forEach((p, i) => { if (p !== previous[i]) heading[i] = Math.sign(p - previous[i]); });
+    at.forEach((p, i) => {
+      if (p === previous[i]) return;
+      heading[i] = Math.sign(p - previous[i]);
+      if (axes[i]) lastAxis = i;
+    });
     previous = at;
     if (key !== shown) STATS[show(key) ? "hits" : "misses"] += 1;
     onFrame = key === shown && cache.has(key);

@@ -251,3 +251,30 @@ def test_the_playground_shows_frames_drawn_ahead_and_asks_for_none_while_it_play
     assert after["kernel"]["epoch"] == 0 and after["kernel"]["ratio"] == int(after["readout"])
     assert after["at_once"]["status"].startswith("epoch 0")
     assert after["at_once"]["status"] == re.sub("<[^>]+>", "", after["kernel"]["status"])
+
+
+def test_right_after_a_move_only_frames_along_that_slider_are_asked_for(lab_page: Any, lab_server: Any) -> None:
+    """The other sliders' frames hold the moved slider's position in their keys: fetched after each
+    press they would all be new. For half a second after a move only the moved slider's are asked
+    for; then the others' again."""
+    page = lab_page
+    run_demo_notebook(page, lab_server)  # the line fit: w, then b
+    page.wait_for_function("() => (globalThis.courseFrameCache || {}).received >= 40", timeout=30_000)
+    time.sleep(0.5)
+    page.locator(".course-liveplot .noUi-handle").nth(1).focus()  # b, the second slider
+    asked = [page.evaluate("() => globalThis.courseFrameCache.lastAsked || []")]  # before: not counted
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+        deadline = time.monotonic() + 0.4
+        while time.monotonic() < deadline:
+            keys = page.evaluate("() => globalThis.courseFrameCache.lastAsked || []")
+            if keys and keys not in asked:
+                asked.append(keys)
+            time.sleep(0.02)
+    here = json.loads(page.evaluate(JS_ASK, "print(json.dumps(demo.cache.key))"))
+    w_here = here.split(",")[0]
+    fresh = [keys for keys in asked[1:] if keys]
+    assert fresh, "no frames were asked for after the presses"
+    assert all(key.split(",")[0] == w_here for keys in fresh for key in keys), fresh
+    page.wait_for_function(f"""() => (globalThis.courseFrameCache.lastAsked || [])
+                                     .some(key => key.split(",")[0] !== "{w_here}")""", timeout=10_000)
