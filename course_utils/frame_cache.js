@@ -17,9 +17,10 @@
 const REF = "IPY_MODEL_";
 // what every demo's cache has done, for the browser tests and the benchmark to read
 const STATS = (globalThis.courseFrameCache ??= { hits: 0, misses: 0, received: 0, asked: 0, held: 0, kernelShown: 0, kernelFrames: 0 });
-// the demo a student moved last, and when: the others wait a while (they share the kernel)
+// the demo a student moved last, and when: the others wait a while (they share the kernel); and
+// when a run last trained: while one plays, no demo asks for frames
 // (on globalThis: anywidget imports this module once per demo)
-const LAST = (globalThis.courseFrameCacheLast ??= { demo: null, time: 0 });
+const LAST = (globalThis.courseFrameCacheLast ??= { demo: null, time: 0, training: -Infinity });
 const OTHERS_WAIT_MS = 3000;
 const OURS = { frameCache: true };
 const REST_MS = 60;
@@ -151,14 +152,15 @@ async function initialize({ model }) {
     return main.concat(others.slice(0, budget - main.length)).map(([, key]) => key);
   };
   // while a control moves fast (a drag), the browser has enough to do: ask once it rests for a moment
-  let lastMove = 0, later = null, lastGeneration = -Infinity;
+  let lastMove = 0, later = null;
   const ask = () => {
     if (asking || !active || closed) return;
     const rest = performance.now() - lastMove;
     const other = LAST.demo !== model && performance.now() - LAST.time < OTHERS_WAIT_MS;
     // the kernel has not drawn where the controls are yet: its own frame goes first (at most 1 s)
     const behind = model.get("key") !== keyOf(here()) && rest < BEHIND_MAX_MS;
-    const training = performance.now() - lastGeneration < SETTLED_MS;  // Play: frames would not last
+    // a run plays (here: its frames would not last; elsewhere: it needs the shared kernel)
+    const training = performance.now() - LAST.training < SETTLED_MS;
     if (rest < REST_MS || other || behind || training) {
       clearTimeout(later);
       later = setTimeout(ask, other ? OTHERS_WAIT_MS - (performance.now() - LAST.time)
@@ -262,7 +264,7 @@ async function initialize({ model }) {
   });
   controls.forEach((control) => control.on("change:value change:index", moved, OURS));
   model.on("change:generation", () => {  // the run trained: its frames around are asked for once it rests
-    lastGeneration = performance.now();
+    LAST.training = performance.now();
     clearTimeout(later);
     later = setTimeout(ask, SETTLED_MS);
   }, OURS);
