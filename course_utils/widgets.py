@@ -266,6 +266,9 @@ class LivePlot:
     (2, 'w = 2.0', {'w'})
     """
 
+    #: Kernel seconds the frame cache may spend drawing around one position (None: its default).
+    prefetch_seconds: float | None = None
+
     def __init__(
         self,
         draw: DrawFn,
@@ -300,6 +303,7 @@ class LivePlot:
         # JupyterLab 4.6 may send comm messages over kernel subshells, each on a thread of its own:
         # the frame cache's drawing and a control's change can then come at the same time
         self.lock = threading.RLock()
+        self._stale = False  # the figure shows another frame than the controls' (drawn ahead, or kept)
 
         self.fig = new_figure(figsize)
         self.artists = draw(self.fig)
@@ -344,11 +348,8 @@ class LivePlot:
             axes = [name for name in axes if name in along]
         if None in kinds.values() or not axes:
             return None
-        return FrameCache(self, axes, **self.cache_options())
-
-    def cache_options(self) -> dict[str, Any]:
-        """Keyword arguments for this plot's :class:`~course_utils.frame_cache.FrameCache`: none here."""
-        return {}
+        seconds = {} if self.prefetch_seconds is None else {"seconds": self.prefetch_seconds}
+        return FrameCache(self, axes, **seconds)
 
     def arrange(self) -> W.Box:
         """Put the controls, the image and the status into one box: the demo's widget.
@@ -408,6 +409,7 @@ class LivePlot:
             # the browser holds this frame (it asked for it): the same bytes again, nothing drawn.
             # The figure still shows the values last drawn; the next draw_frame catches up from there.
             frame, status = kept
+            self._stale = True
             if shown == key:  # ...and shows it already: the kernel's copy agrees, unsent
                 self.error = None
                 set_unsent(self.image, "value", frame)
@@ -417,10 +419,8 @@ class LivePlot:
         else:
             try:
                 frame, status = self.draw_frame(self.values(), moved)
-            except Exception as exc:  # shown to the student, and kept for tests
-                self.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                self.status.value = (f'<span class="course-liveplot-error" style="color:#D55E00">'
-                                     f"error: {html.escape(self.error)}</span>")
+            except Exception as exc:
+                self._show_error(exc)
                 raise
             if self.cache is not None and self.cache.drawn:  # the browser's half is there: it keeps it too
                 self.cache.keep(key, frame, status)
@@ -428,6 +428,12 @@ class LivePlot:
         self.image.value = frame
         self.status.value = status
         self.frames += 1
+
+    def _show_error(self, exc: Exception) -> None:
+        """Show the error of a failed ``update`` under the figure (and keep it for tests)."""
+        self.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        self.status.value = (f'<span class="course-liveplot-error" style="color:#D55E00">'
+                             f"error: {html.escape(self.error)}</span>")
 
     def draw_frame(self, values: Mapping[str, Any], moved: Iterable[str] = ()) -> tuple[bytes, str]:
         """Draw the frame of ``values`` and return its bytes and status, without showing it.
@@ -448,15 +454,19 @@ class LivePlot:
         self._drawn = None  # until the update has gone through: a failed one leaves artists half set
         status = self.update_fn(self.artists, **values)
         self._drawn = dict(values)
+        self._stale = False
         return unbreakable_numbers(status or "")
 
     def draw_ahead(self, values: Mapping[str, Any]) -> tuple[bytes, str]:
         """The frame the controls at ``values`` would show, drawn for the frame cache.
 
         Here the figure is a function of the controls, so it is :meth:`draw_frame`;
-        a :class:`TrainingPlot` draws it without touching its run.
+        a :class:`TrainingPlot` draws it without touching its run. The figure then
+        shows that frame, not the controls' (the notebook's PNG catches up).
         """
-        return self.draw_frame(values)
+        frame = self.draw_frame(values)
+        self._stale = True
+        return frame
 
     def signature(self) -> str:
         """What the figure shows besides the controls' values, as a short string: nothing here.
@@ -514,8 +524,8 @@ class LivePlot:
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data = dict(data)
         # the notebook keeps a PNG of the current frame, for viewers without widgets (course-html)
-        if self.cache is not None and self._drawn is not None and self._drawn != self.values():
-            self.draw_frame(self.values())  # the last frame was one the frame cache kept: draw it here
+        if self._stale:  # the figure shows a frame drawn ahead, or one the frame cache kept: draw it here
+            self.draw_frame(self.values())
         data["image/png"] = base64.b64encode(png_bytes(self.fig.canvas.buffer_rgba())).decode("ascii")
         data["text/plain"] = repr(self)
         return data
@@ -603,26 +613,18 @@ class TrainingPlot(LivePlot):
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
         self._frame_end = 0.0
-        self._stale = False  # the artists show a frame drawn ahead, not the run
         self.drawing_ahead = False
         # a run that cannot say what its figure depends on, or undo a change, draws nothing ahead
         ahead = isinstance(getattr(trainer, "signature", None), str) and callable(getattr(trainer, "scratch", None))
         super().__init__(draw, update, controls, prefetch=prefetch if ahead else False, **kwargs)
         self.play.observe(self._on_tick, names="value")
 
+    #: A run's frames are drawn again whenever it trains: a second of drawing ahead each time.
+    prefetch_seconds = 1.0
+
     def signature(self) -> str:
         """The run's ``signature``: with the controls' values, it fixes the frame."""
         return self.trainer.signature
-
-    def cache_options(self) -> dict[str, Any]:
-        """A run's frames are drawn again whenever it trains: a second of drawing ahead each time."""
-        return {"seconds": 1.0}
-
-    def apply(self, values: Mapping[str, Any], moved: Iterable[str] = ()) -> str:
-        """As :meth:`LivePlot.apply`: the run takes the values, the artists show it."""
-        status = super().apply(values, moved)
-        self._stale = self.drawing_ahead
-        return status
 
     @_locked
     def draw_ahead(self, values: Mapping[str, Any]) -> tuple[bytes, str]:
@@ -635,7 +637,7 @@ class TrainingPlot(LivePlot):
         self.drawing_ahead = True
         try:
             with self.trainer.scratch():
-                return self.draw_frame(values)
+                return super().draw_ahead(values)
         finally:
             self.drawing_ahead = False
 
@@ -655,10 +657,8 @@ class TrainingPlot(LivePlot):
         shown, self.cache.shown = self.cache.shown, None  # word of one frame, for one refresh
         try:
             status = self.apply(self.values(), moved)
-        except Exception as exc:  # shown to the student, and kept for tests
-            self.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            self.status.value = (f'<span class="course-liveplot-error" style="color:#D55E00">'
-                                 f"error: {html.escape(self.error)}</span>")
+        except Exception as exc:
+            self._show_error(exc)
             raise
         self.error = None
         key = self.cache.key_of()
@@ -676,17 +676,6 @@ class TrainingPlot(LivePlot):
             self.cache.keep(key, frame, status)
         self.image.value = frame
         self.status.value = status
-
-    @_locked
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
-        if self._stale:  # the figure shows a frame drawn ahead: the run's own first
-            self.render_run()
-        return super()._repr_mimebundle_(**kwargs)
-
-    def render_run(self) -> None:
-        """Draw the run's own frame on the figure (after frames drawn ahead), without sending it."""
-        self.apply(self.values())
-        self.render()
 
     def header(self) -> list[W.Widget]:
         """Play, Step and Reset in a row."""

@@ -291,7 +291,6 @@ class PlaygroundSession:
         (True, 4, 250)
         """
         saved, settings = dict(self.__dict__), dict(self.settings)
-        lengths = (len(self.train_loss), len(self.test_loss))
         try:
             yield self
         finally:
@@ -299,7 +298,6 @@ class PlaygroundSession:
             self.__dict__.update(saved)
             self.settings.clear()
             self.settings.update(settings)
-            del self.train_loss[lengths[0]:], self.test_loss[lengths[1]:]
 
     # -- building -----------------------------------------------------------------------------------
     def _build_data(self) -> None:
