@@ -8,7 +8,8 @@
 //    slider, nearest first, a batch at a time, until `budget` frames are here.
 // 2. When a control moves, show the frame of the new key at once if it is here, and send the
 //    control's value only once the controls rest, saying which frame is shown; otherwise the
-//    value goes at once and the kernel's frame comes as before.
+//    value goes at once and the kernel's frame comes as before (for a demo whose frames are slow
+//    to draw, not in the middle of a drag: then at rest, or on the release).
 // 3. A kernel frame that arrives for a key the controls have already left (a drag outruns the
 //    kernel) is replaced at once by the frame of the current key, if it is here: never a step back.
 // A training run's keys start with its signature and a "|" (the model's `generation`): frames of
@@ -30,6 +31,11 @@ const SETTLED_MS = 400;  // a run that has not trained for this long is asked fo
 // for this long after a move, only the frames along the slider that moved are asked for: the
 // others' keys hold its position, so each press or drag step would make them all new
 const FOCUS_MS = 500;
+// A demo whose frames take the kernel longer than this to draw (the small network of 06 retrains
+// for each width) does not send the positions of a drag that it does not keep: the kernel would
+// still be drawing a position the drag has left when the mouse is released, and the last one
+// would wait for it. They go when the controls rest, or at once on the release.
+const SLOW_MS = 40;
 
 function position(control, kind) {
   if (kind === "index") return control.get("index");
@@ -207,15 +213,23 @@ async function initialize({ model }) {
     const save = control.save_changes.bind(control);
     control.save_changes = (callbacks) => {
       held.set(control, [save, callbacks]);
-      if (!onFrame || closed) return flush();
+      const hurried = model.get("frame_ms") > SLOW_MS && gap < REST_MS;  // a drag over a slow demo
+      if ((!onFrame && !hurried) || closed) return flush();
       clearTimeout(resting);
       resting = setTimeout(flush, REST_MS);
       return undefined;
     };
     control.courseFrameCacheSave = save;
   });
+  // the release of a drag or a key: what is held goes now (the frame is the kernel's to draw)
+  // (after the slider's own handling of the release, which may set the value once more)
+  const released = () => setTimeout(() => { if (held.size && !onFrame) flush(); }, 0);
+  const RELEASES = ["mouseup", "touchend", "keyup"];
+  RELEASES.forEach((type) => document.addEventListener(type, released, true));
+  let gap = Infinity;  // the time since the move before this one
   const moved = () => {
     active = true;
+    gap = performance.now() - lastMove;
     lastMove = performance.now();
     Object.assign(LAST, { demo: model, time: lastMove });
     const at = here(), key = keyOf(at);
@@ -301,6 +315,7 @@ async function initialize({ model }) {
   return () => {
     closed = true;
     flush();
+    RELEASES.forEach((type) => document.removeEventListener(type, released, true));
     controls.forEach((control) => { control.save_changes = control.courseFrameCacheSave; });
     clearTimeout(timer);
     clearTimeout(later);

@@ -15,7 +15,12 @@ only once the controls rest (60 ms), with word of the frame it shows: a drag
 over frames the browser holds costs the kernel nothing until it ends. The
 kernel keeps the frames it sent too (up to the budget), so for that last
 position it neither draws the frame nor sends it back; its image and status
-take the same value. A position not there yet takes the round trip as before.
+take the same value. A position not there yet takes the round trip as before;
+for a demo whose frames take the kernel more than 40 ms to draw (``frame_ms``,
+the small network of notebook 06), not in the middle of a drag: the kernel would
+still be drawing a position the drag has left when the mouse is released, and
+the last position would wait behind it, so the browser sends such a position
+only once the controls rest, or on the release.
 
 A frame's key is the position of every control, joined by commas: a slider's
 step number, a selection's index, a checkbox's 0 or 1 (:func:`position`). The
@@ -170,6 +175,7 @@ class FrameCache(anywidget.AnyWidget):
     key = T.Unicode("").tag(sync=True)  # the key of the kernel's last frame
     generation = T.Unicode("").tag(sync=True)  # the plot's signature: the start of every key now
     budget = T.Int(BUDGET[1]).tag(sync=True)  # how many frames the browser keeps (BUDGET_S)
+    frame_ms = T.Float(0.0).tag(sync=True)  # the kernel's mean time to draw a frame ahead
 
     def __init__(self, plot: LivePlot, axes: list[str], seconds: float = BUDGET_S) -> None:
         names = list(plot.controls)
@@ -262,6 +268,7 @@ class FrameCache(anywidget.AnyWidget):
         if self.drawn:
             low, high = BUDGET
             self.budget = int(min(high, max(low, self.budget_s * self.drawn / self.seconds)))
+            self.frame_ms = round(1e3 * self.seconds / self.drawn, 1)
         return records, blobs
 
     def _on_msg(self, _widget: Any, content: dict, _buffers: list) -> None:

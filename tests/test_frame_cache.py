@@ -317,3 +317,14 @@ def test_frames_drawn_ahead_wait_while_the_plot_changes():
         assert not done, "a frame was drawn while the plot was changing"
     worker.join(10)
     assert done and done[0][1][0][:3] == b"\xff\xd8\xff"
+
+
+def test_the_browser_learns_how_long_a_frame_takes_the_kernel():
+    """``frame_ms`` (the mean drawing time of the frames drawn ahead) tells the browser whether to
+    hold a drag's positions back: a demo that retrains for each frame is slower than one that draws."""
+    demos = {name: DEMOS[name]() for name in ("single_neuron.line_fit_demo", "validation.network_demo")}
+    assert all(demo.cache.frame_ms == 0 for demo in demos.values())  # nothing drawn ahead yet
+    for demo in demos.values():
+        demo.cache.frames_for(neighbours(demo)[:3], seconds=float("inf"))
+        assert demo.cache.frame_ms == pytest.approx(1e3 * demo.cache.seconds / demo.cache.drawn, abs=0.05)
+    assert demos["validation.network_demo"].cache.frame_ms > 3 * demos["single_neuron.line_fit_demo"].cache.frame_ms

@@ -14,7 +14,10 @@ five times quickly onto frames the browser holds: the kernel hears of one change
 sends no frame back. A fourth presses while the kernel wakes from a sleep: its echo of the first
 value must not move the slider back from the values the browser held meanwhile. A fifth does it on
 the playground, a training run: its frames are drawn ahead on a scratch run, none are asked for
-while it plays, and a press after training shows the new run's picture at once.
+while it plays, and a press after training shows the new run's picture at once. A sixth presses a
+second slider: right after it, only frames along that slider are asked for. A seventh drags the
+small network of 06, whose frames are slow to draw, over widths it does not keep: the kernel hears
+of the first and the last.
 """
 
 from __future__ import annotations
@@ -278,3 +281,50 @@ def test_right_after_a_move_only_frames_along_that_slider_are_asked_for(lab_page
     assert all(key.split(",")[0] == w_here for keys in fresh for key in keys), fresh
     page.wait_for_function(f"""() => (globalThis.courseFrameCache.lastAsked || [])
                                      .some(key => key.split(",")[0] !== "{w_here}")""", timeout=10_000)
+
+
+NETWORK_CELL = """import json, time
+from course_utils.demos.validation import network_demo
+demo = network_demo()  # a new width retrains the network: about 60 ms a frame
+seen = []  # the widths the kernel hears of
+demo.controls["width"].observe(lambda change: seen.append(change["new"]), names="value")
+demo"""
+
+# a mouse drag of the first slider's handle from 5 % of the track to 30 %, a move every 16 ms
+JS_DRAG = """handle => new Promise(resolve => {
+    const track = handle.closest('.noUi-target').getBoundingClientRect();
+    const box = handle.getBoundingClientRect(), y = box.top + box.height / 2;
+    const fire = (type, x) => handle.dispatchEvent(new MouseEvent(type, {bubbles: true,
+        cancelable: true, composed: true, view: window, clientX: x, clientY: y, button: 0,
+        buttons: type === 'mouseup' ? 0 : 1}));
+    fire('mousedown', box.left + box.width / 2);
+    let i = 0;
+    const timer = setInterval(() => {
+        const x = track.left + track.width * (0.05 + 0.25 * i / 30);
+        fire('mousemove', x);
+        if (++i > 30) { clearInterval(timer); fire('mouseup', x); resolve(); }
+    }, 16);
+})"""
+
+
+def test_a_drag_over_frames_a_slow_demo_does_not_keep_sends_only_its_start_and_end(
+        lab_page: Any, lab_server: Any) -> None:
+    """The small network of 06 takes about 60 ms a frame. Had the kernel drawn the positions a drag
+    went through, it would still be busy with one when the mouse is released, and the last would wait
+    for it: the browser sends the first position, holds the others, and sends the last on release."""
+    page = lab_page
+    run_demo_notebook(page, lab_server, NETWORK_CELL)
+    page.wait_for_function("() => (globalThis.courseFrameCache || {}).received >= 4", timeout=60_000)
+    time.sleep(0.5)
+    handle = page.locator(".course-liveplot .noUi-handle").first
+    readout = page.locator(".course-liveplot .widget-readout").first
+    seen_before = len(json.loads(page.evaluate(JS_ASK, "print(json.dumps(seen))")))
+    handle.evaluate(JS_DRAG)  # widths about 6 to 30: the kept frames are around 50
+    time.sleep(1.5)
+    seen = json.loads(page.evaluate(JS_ASK, "print(json.dumps(seen))"))[seen_before:]
+    width = int(readout.inner_text().strip())
+    assert width < 35 and seen and seen[-1] == width, (seen, width)
+    assert len(seen) <= 2, f"the kernel heard of {len(seen)} widths of the drag: {seen}"
+    status = json.loads(page.evaluate(JS_ASK, "print(json.dumps(demo.status.value))"))
+    assert re.sub("<[^>]+>", "", status) == page.evaluate(JS_SHOWN)["status"]
+    assert re.sub("<[^>]+>", "", status).startswith(f"{width} tanh units")
