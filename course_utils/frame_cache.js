@@ -36,6 +36,10 @@ const FOCUS_MS = 500;
 // still be drawing a position the drag has left when the mouse is released, and the last one
 // would wait for it. They go when the controls rest, or at once on the release.
 const SLOW_MS = 40;
+// ...and while the mouse is still down, it waits for a real pause before the kernel is given a
+// position to draw, or frames to draw ahead: a browser that stutters for 60 ms would otherwise
+// start a frame that the release must wait for
+const PAUSE_MS = 250;
 
 function position(control, kind) {
   if (kind === "index") return control.get("index");
@@ -158,7 +162,9 @@ async function initialize({ model }) {
     return main.concat(others.slice(0, budget - main.length)).map(([, key]) => key);
   };
   // while a control moves fast (a drag), the browser has enough to do: ask once it rests for a moment
-  let lastMove = 0, later = null;
+  let lastMove = 0, later = null, pressed = false;
+  const slow = () => model.get("frame_ms") > SLOW_MS;
+  const restMs = () => (pressed && slow() ? PAUSE_MS : REST_MS);
   const ask = () => {
     if (asking || !active || closed) return;
     const rest = performance.now() - lastMove;
@@ -167,10 +173,10 @@ async function initialize({ model }) {
     const behind = model.get("key") !== keyOf(here()) && rest < BEHIND_MAX_MS;
     // a run plays (here: its frames would not last; elsewhere: it needs the shared kernel)
     const training = performance.now() - LAST.training < SETTLED_MS;
-    if (rest < REST_MS || other || behind || training) {
+    if (rest < restMs() || other || behind || training) {
       clearTimeout(later);
       later = setTimeout(ask, other ? OTHERS_WAIT_MS - (performance.now() - LAST.time)
-        : training ? SETTLED_MS : REST_MS);
+        : training ? SETTLED_MS : restMs());
       return;
     }
     const near = wanted();
@@ -213,19 +219,24 @@ async function initialize({ model }) {
     const save = control.save_changes.bind(control);
     control.save_changes = (callbacks) => {
       held.set(control, [save, callbacks]);
-      const hurried = model.get("frame_ms") > SLOW_MS && gap < REST_MS;  // a drag over a slow demo
+      const hurried = slow() && (pressed || gap < REST_MS);  // a drag or a held key, a slow demo
       if ((!onFrame && !hurried) || closed) return flush();
       clearTimeout(resting);
-      resting = setTimeout(flush, REST_MS);
+      resting = setTimeout(flush, onFrame ? REST_MS : restMs());
       return undefined;
     };
     control.courseFrameCacheSave = save;
   });
   // the release of a drag or a key: what is held goes now (the frame is the kernel's to draw)
   // (after the slider's own handling of the release, which may set the value once more)
-  const released = () => setTimeout(() => { if (held.size && !onFrame) flush(); }, 0);
-  const RELEASES = ["mouseup", "touchend", "keyup"];
+  const released = () => {
+    pressed = false;
+    setTimeout(() => { if (held.size && !onFrame) flush(); }, 0);
+  };
+  const press = () => { pressed = true; };
+  const RELEASES = ["mouseup", "touchend", "keyup"], PRESSES = ["mousedown", "touchstart"];
   RELEASES.forEach((type) => document.addEventListener(type, released, true));
+  PRESSES.forEach((type) => document.addEventListener(type, press, true));
   let gap = Infinity;  // the time since the move before this one
   const moved = () => {
     active = true;
@@ -316,6 +327,7 @@ async function initialize({ model }) {
     closed = true;
     flush();
     RELEASES.forEach((type) => document.removeEventListener(type, released, true));
+    PRESSES.forEach((type) => document.removeEventListener(type, press, true));
     controls.forEach((control) => { control.save_changes = control.courseFrameCacheSave; });
     clearTimeout(timer);
     clearTimeout(later);

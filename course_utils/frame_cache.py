@@ -20,7 +20,7 @@ for a demo whose frames take the kernel more than 40 ms to draw (``frame_ms``,
 the small network of notebook 06), not in the middle of a drag: the kernel would
 still be drawing a position the drag has left when the mouse is released, and
 the last position would wait behind it, so the browser sends such a position
-only once the controls rest, or on the release.
+only on the release, or once the mouse has rested for 250 ms (60 ms for keys).
 
 A frame's key is the position of every control, joined by commas: a slider's
 step number, a selection's index, a checkbox's 0 or 1 (:func:`position`). The
