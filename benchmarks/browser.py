@@ -406,7 +406,7 @@ class Bench:
         during = [t for t in paints if down <= t <= up]
         # the position the mouse is released on is painted after the release (the last move and the
         # release come together): it counts as painted, in the settle time, not in the frames/s
-        painted = len([t for t in paints if t >= down])
+        painted = len(during) + any(t > up for t in paints)
         return {"drag_fps": len(during) / (up - down) * 1e3, "drag_frames": len(during),
                 "drag_painted": painted,
                 "drag_moves": moves, "settle_ms": max(0.0, max(paints, default=up) - up),

@@ -8,7 +8,7 @@
 //    slider, nearest first, a batch at a time, until `budget` frames are here.
 // 2. When a control moves, show the frame of the new key at once if it is here, and send the
 //    control's value only once the controls rest, saying which frame is shown; otherwise the
-//    value goes at once and the kernel's frame comes as before (for a demo whose frames are slow
+//    value goes at once and the kernel's frame comes as before (along a slider whose frames are slow
 //    to draw, not in the middle of a drag: then at rest, or on the release).
 // 3. A kernel frame that arrives for a key the controls have already left (a drag outruns the
 //    kernel) is replaced at once by the frame of the current key, if it is here: never a step back.
@@ -31,11 +31,13 @@ const SETTLED_MS = 400;  // a run that has not trained for this long is asked fo
 // for this long after a move, only the frames along the slider that moved are asked for: the
 // others' keys hold its position, so each press or drag step would make them all new
 const FOCUS_MS = 500;
-// A demo whose frames take the kernel longer than this to draw (the small network of 06 retrains
-// for each width) does not send the positions of a drag that it does not keep: the kernel would
-// still be drawing a position the drag has left when the mouse is released, and the last one
-// would wait for it. They go when the controls rest, or at once on the release.
-const SLOW_MS = 40;
+// A slider whose frames take the kernel longer than this to draw (the small network's width: each
+// frame fits a network) does not send the positions of a drag that are not kept here: the kernel
+// would still be drawing one the drag has left when the mouse comes up, and the last one would wait
+// for it. They go on the release, or when the controls rest. (Sent as they come, the last frame
+// arrives about 1.5 frames and two round trips after the release, held about one frame and one
+// trip: over 100 ms for a frame above about 30 ms in the first case, below 75 ms in the second.)
+const SLOW_MS = 30;
 // ...and while the mouse is still down, it waits for a real pause before the kernel is given a
 // position to draw, or frames to draw ahead: a browser that stutters for 60 ms would otherwise
 // start a frame that the release must wait for
@@ -163,8 +165,8 @@ async function initialize({ model }) {
   };
   // while a control moves fast (a drag), the browser has enough to do: ask once it rests for a moment
   let lastMove = 0, later = null, pressed = false;
-  const slow = () => model.get("frame_ms") > SLOW_MS;
-  const restMs = () => (pressed && slow() ? PAUSE_MS : REST_MS);
+  const slow = (i) => i >= 0 && (model.get("frame_ms")[i] || 0) > SLOW_MS;
+  const restMs = () => (pressed && slow(lastAxis) ? PAUSE_MS : REST_MS);
   const ask = () => {
     if (asking || !active || closed) return;
     const rest = performance.now() - lastMove;
@@ -219,7 +221,7 @@ async function initialize({ model }) {
     const save = control.save_changes.bind(control);
     control.save_changes = (callbacks) => {
       held.set(control, [save, callbacks]);
-      const hurried = slow() && (pressed || gap < REST_MS);  // a drag or a held key, a slow demo
+      const hurried = slow(controls.indexOf(control)) && (pressed || gap < REST_MS);  // a drag or a held key
       if ((!onFrame && !hurried) || closed) return flush();
       clearTimeout(resting);
       resting = setTimeout(flush, onFrame ? REST_MS : restMs());
@@ -229,14 +231,16 @@ async function initialize({ model }) {
   });
   // the release of a drag or a key: what is held goes now (the frame is the kernel's to draw)
   // (after the slider's own handling of the release, which may set the value once more)
-  const released = () => {
-    pressed = false;
+  const released = (event) => {
+    if (event.type !== "keyup") pressed = false;
     setTimeout(() => { if (held.size && !onFrame) flush(); }, 0);
   };
   const press = () => { pressed = true; };
-  const RELEASES = ["mouseup", "touchend", "keyup"], PRESSES = ["mousedown", "touchstart"];
+  const RELEASES = ["mouseup", "pointerup", "pointercancel", "touchend", "touchcancel", "dragend", "keyup"];
+  const PRESSES = ["mousedown", "pointerdown", "touchstart"];
   RELEASES.forEach((type) => document.addEventListener(type, released, true));
   PRESSES.forEach((type) => document.addEventListener(type, press, true));
+  window.addEventListener("blur", released);
   let gap = Infinity;  // the time since the move before this one
   const moved = () => {
     active = true;
@@ -328,6 +332,7 @@ async function initialize({ model }) {
     flush();
     RELEASES.forEach((type) => document.removeEventListener(type, released, true));
     PRESSES.forEach((type) => document.removeEventListener(type, press, true));
+    window.removeEventListener("blur", released);
     controls.forEach((control) => { control.save_changes = control.courseFrameCacheSave; });
     clearTimeout(timer);
     clearTimeout(later);

@@ -16,8 +16,9 @@ over frames the browser holds costs the kernel nothing until it ends. The
 kernel keeps the frames it sent too (up to the budget), so for that last
 position it neither draws the frame nor sends it back; its image and status
 take the same value. A position not there yet takes the round trip as before;
-for a demo whose frames take the kernel more than 40 ms to draw (``frame_ms``,
-the small network of notebook 06), not in the middle of a drag: the kernel would
+along a slider whose frames take the kernel more than 30 ms each to draw
+(``frame_ms``: the small network's width, whose every frame fits a network), not
+in the middle of a drag: the kernel would
 still be drawing a position the drag has left when the mouse is released, and
 the last position would wait behind it, so the browser sends such a position
 only on the release, or once the mouse has rested for 250 ms (60 ms for keys).
@@ -175,7 +176,9 @@ class FrameCache(anywidget.AnyWidget):
     key = T.Unicode("").tag(sync=True)  # the key of the kernel's last frame
     generation = T.Unicode("").tag(sync=True)  # the plot's signature: the start of every key now
     budget = T.Int(BUDGET[1]).tag(sync=True)  # how many frames the browser keeps (BUDGET_S)
-    frame_ms = T.Float(0.0).tag(sync=True)  # the kernel's mean time to draw a frame ahead
+    # per control: the kernel's mean time to draw a frame ahead along it (0 until it has drawn one):
+    # along the small network's width every frame fits a network, along its "stop after" none does
+    frame_ms = T.List(T.Float()).tag(sync=True)
 
     def __init__(self, plot: LivePlot, axes: list[str], seconds: float = BUDGET_S) -> None:
         names = list(plot.controls)
@@ -196,7 +199,8 @@ class FrameCache(anywidget.AnyWidget):
             control._value_metadata = {"echo_update": False}
             control._index_metadata = {"echo_update": False}
         super().__init__(image=plot.image, status=plot.status, box=plot.widget, controls=controls,
-                         kinds=kinds, axes=[name in axes for name in names])
+                         kinds=kinds, axes=[name in axes for name in names], frame_ms=[0.0] * len(names))
+        self._along = [[0.0, 0] for _ in names]  # per control: seconds and frames drawn along it
         self.plot, self.names, self.budget_s = plot, names, seconds
         self.drawn = 0  # frames drawn for the browser
         self.seconds = 0.0  # ...and the time they took
@@ -244,6 +248,7 @@ class FrameCache(anywidget.AnyWidget):
         the frames' bytes.
         """
         records, blobs = [], []
+        here = self.key_of().rpartition("|")[2].split(",")
         start = time.perf_counter()
         for key in keys:
             if records and time.perf_counter() - start > seconds:
@@ -256,7 +261,12 @@ class FrameCache(anywidget.AnyWidget):
                 try:
                     began = time.perf_counter()
                     frame, status = self.plot.draw_ahead(self.values_of(key))
-                    self.seconds += time.perf_counter() - began
+                    took = time.perf_counter() - began
+                    self.seconds += took
+                    moved = [i for i, (a, b) in enumerate(zip(here, key.rpartition("|")[2].split(","))) if a != b]
+                    if len(moved) == 1:  # a frame along one control: what a move of that control costs
+                        self._along[moved[0]][0] += took
+                        self._along[moved[0]][1] += 1
                 except Exception:  # a value where the demo cannot draw: the browser will not ask again
                     records.append({"key": key, "error": True})
                     blobs.append(b"")
@@ -268,7 +278,7 @@ class FrameCache(anywidget.AnyWidget):
         if self.drawn:
             low, high = BUDGET
             self.budget = int(min(high, max(low, self.budget_s * self.drawn / self.seconds)))
-            self.frame_ms = round(1e3 * self.seconds / self.drawn, 1)
+            self.frame_ms = [round(1e3 * seconds / n, 1) if n else 0.0 for seconds, n in self._along]
         return records, blobs
 
     def _on_msg(self, _widget: Any, content: dict, _buffers: list) -> None:

@@ -319,12 +319,21 @@ def test_frames_drawn_ahead_wait_while_the_plot_changes():
     assert done and done[0][1][0][:3] == b"\xff\xd8\xff"
 
 
-def test_the_browser_learns_how_long_a_frame_takes_the_kernel():
-    """``frame_ms`` (the mean drawing time of the frames drawn ahead) tells the browser whether to
-    hold a drag's positions back: a demo that retrains for each frame is slower than one that draws."""
-    demos = {name: DEMOS[name]() for name in ("single_neuron.line_fit_demo", "validation.network_demo")}
-    assert all(demo.cache.frame_ms == 0 for demo in demos.values())  # nothing drawn ahead yet
-    for demo in demos.values():
-        demo.cache.frames_for(neighbours(demo)[:3], seconds=float("inf"))
-        assert demo.cache.frame_ms == pytest.approx(1e3 * demo.cache.seconds / demo.cache.drawn, abs=0.05)
-    assert demos["validation.network_demo"].cache.frame_ms > 3 * demos["single_neuron.line_fit_demo"].cache.frame_ms
+def test_the_browser_learns_how_long_a_frame_takes_the_kernel_along_each_slider():
+    """``frame_ms`` (per control, the mean drawing time of the frames drawn ahead along it) tells the
+    browser whether to hold a drag's positions back: along the small network's width every frame
+    fits a network, along "stop after" none does (the run is kept), and the line fit only draws."""
+    network, line = DEMOS["validation.network_demo"](), DEMOS["single_neuron.line_fit_demo"]()
+    assert network.cache.frame_ms == [0.0] * len(network.controls)  # nothing drawn ahead yet
+    here = [int(p) for p in network.cache.key.split(",")]
+
+    def along(name):  # three keys along one slider, downwards ("stop after" starts at its maximum)
+        i = network.cache.names.index(name)
+        return [",".join(str(p - step * (j == i)) for j, p in enumerate(here)) for step in (1, 2, 3)]
+
+    network.cache.frames_for(along("width") + along("stop_after"), seconds=float("inf"))
+    line.cache.frames_for(neighbours(line)[:3], seconds=float("inf"))
+    ms = dict(zip(network.cache.names, network.cache.frame_ms))
+    assert ms["points"] == 0.0, "no frame was drawn along the points: none is counted"
+    assert ms["width"] > 2 * ms["stop_after"] > 0, ms
+    assert line.cache.frame_ms[0] > 0 and ms["width"] > 3 * line.cache.frame_ms[0]
