@@ -247,7 +247,7 @@ class NetworkRegression:
         error, target = np.empty((n, 1)), y.reshape(-1, 1)
         decay = np.zeros_like(theta)  # 2 λ on the weights w and v, 0 on the biases
         decay[:m] = decay[2 * m:3 * m] = 2 * self.weight_decay
-        adam = Adam([theta], lr=self.lr)
+        adam = Adam([theta], lr=self.lr)  # for its constants: the update is written out below
         (beta1, beta2), eps = adam.betas, adam.eps
         mean, mean_sq = np.zeros_like(theta), np.zeros_like(theta)  # Adam's running means of g and g²
         step, denominator = np.empty_like(theta), np.empty_like(theta)
@@ -276,8 +276,9 @@ class NetworkRegression:
                 mul(decay, theta, out=step)
                 add(gradient, step, out=gradient)
             # Adam (optim.Adam's equations, with its bias corrections moved into the rate and ε, as
-            # Kingma and Ba's paper suggests, end of section 2): m += (1 - β1)(g - m), v += (1 - β2)(g² - v),
-            # theta -= rate √(1 - β2^t) / (1 - β1^t) · m / (√v + ε √(1 - β2^t))
+            # Kingma and Ba's paper suggests, end of section 2), for the gradient g:
+            # mean += (1 - β1)(g - mean), mean_sq += (1 - β2)(g² - mean_sq),
+            # theta -= rate √(1 - β2^t) / (1 - β1^t) · mean / (√mean_sq + ε √(1 - β2^t))
             sub(gradient, mean, out=step)
             mul(step, 1 - beta1, out=step)
             add(mean, step, out=mean)

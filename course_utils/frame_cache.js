@@ -165,6 +165,7 @@ async function initialize({ model }) {
   };
   // while a control moves fast (a drag), the browser has enough to do: ask once it rests for a moment
   let lastMove = 0, later = null, pressed = false;
+  let gap = Infinity;  // the time from the move before the last one to the last one
   const slow = (i) => i >= 0 && (model.get("frame_ms")[i] || 0) > SLOW_MS;
   const restMs = () => (pressed && slow(lastAxis) ? PAUSE_MS : REST_MS);
   const ask = () => {
@@ -203,7 +204,8 @@ async function initialize({ model }) {
   // A control that moved onto a frame that is here needs nothing from the kernel yet: its new
   // value is sent once the controls rest (REST_MS), not at every step of a drag, and with word of
   // the frame shown, so that the kernel neither draws it nor sends it back. A move onto a frame
-  // that is not here is sent at once, as ipywidgets does.
+  // that is not here is sent at once, as ipywidgets does (but see SLOW_MS: not mid-drag along a
+  // slow slider).
   let onFrame = false, resting = null;
   const held = new Map();  // control -> ipywidgets' own save_changes, with the callbacks of its last call
   const flush = () => {
@@ -241,7 +243,6 @@ async function initialize({ model }) {
   RELEASES.forEach((type) => document.addEventListener(type, released, true));
   PRESSES.forEach((type) => document.addEventListener(type, press, true));
   window.addEventListener("blur", released);
-  let gap = Infinity;  // the time since the move before this one
   const moved = () => {
     active = true;
     gap = performance.now() - lastMove;

@@ -15,13 +15,13 @@ only once the controls rest (60 ms), with word of the frame it shows: a drag
 over frames the browser holds costs the kernel nothing until it ends. The
 kernel keeps the frames it sent too (up to the budget), so for that last
 position it neither draws the frame nor sends it back; its image and status
-take the same value. A position not there yet takes the round trip as before;
-along a slider whose frames take the kernel more than 30 ms each to draw
-(``frame_ms``: the small network's width, whose every frame fits a network), not
-in the middle of a drag: the kernel would
-still be drawing a position the drag has left when the mouse is released, and
-the last position would wait behind it, so the browser sends such a position
-only on the release, or once the mouse has rested for 250 ms (60 ms for keys).
+take the same value. A position not there yet takes the round trip as before,
+except in the middle of a drag along a slider whose frames take the kernel more
+than 30 ms each to draw (``frame_ms``: the small network's width, whose every
+frame fits a network): there the kernel would still be drawing a position the
+drag has left when the mouse is released, and the last position would wait
+behind it, so the browser sends such a position only on the release, or once
+the mouse has rested for 250 ms (60 ms for keys).
 
 A frame's key is the position of every control, joined by commas: a slider's
 step number, a selection's index, a checkbox's 0 or 1 (:func:`position`). The
